@@ -1,0 +1,78 @@
+/**
+ * createApp(deps) → the Hono app, identical on Node, on Workers and in tests; only the deps differ.
+ * One sub-app per resource under /api/v1, one error path (problem+json), no `node:` imports.
+ */
+import { Hono } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
+import type { AppDeps } from './deps.js';
+import { sessionMiddleware } from './http/auth-middleware.js';
+import type { AppEnv } from './http/context.js';
+import { ApiError, problemResponse } from './http/problem.js';
+import { authRoutes } from './routes/auth.js';
+import { opsRoutes } from './routes/ops.js';
+import { unitRoutes } from './routes/units.js';
+import { userRoutes } from './routes/users.js';
+import { newId } from './security/crypto.js';
+
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.use('*', async (c, next) => {
+    c.set('deps', deps);
+    c.set('requestId', c.req.header('x-request-id')?.slice(0, 64) || newId());
+    await next();
+    c.header('x-request-id', c.get('requestId'));
+  });
+  app.use('*', secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
+
+  app.route('/', opsRoutes);
+
+  const api = new Hono<AppEnv>();
+  api.use('*', sessionMiddleware());
+  api.use('*', async (c, next) => {
+    await next();
+    // API answers are per-user: never let a shared cache keep them.
+    if (!c.res.headers.has('cache-control')) c.header('cache-control', 'no-store');
+  });
+  api.route('/auth', authRoutes);
+  api.route('/units', unitRoutes);
+  api.route('/users', userRoutes);
+  app.route('/api/v1', api);
+
+  app.notFound((c) =>
+    problemResponse(
+      c,
+      new ApiError('not_found', {
+        vi: `Không có đường dẫn ${c.req.method} ${new URL(c.req.url).pathname}.`,
+        en: `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`,
+      }),
+    ),
+  );
+
+  app.onError((err, c) => {
+    if (err instanceof ApiError) return problemResponse(c, err);
+    // Hono's own HTTP errors (e.g. from middleware) keep their status; everything else is a 500.
+    const status = (err as { status?: number }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return problemResponse(
+        c,
+        new ApiError(status === 413 ? 'payload_too_large' : 'bad_request', err.message),
+      );
+    }
+    deps.logger.error('unhandled error', {
+      requestId: c.get('requestId'),
+      method: c.req.method,
+      path: new URL(c.req.url).pathname,
+      error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+    });
+    return problemResponse(
+      c,
+      new ApiError('internal', {
+        vi: `Lỗi máy chủ. Mã yêu cầu ${c.get('requestId')} giúp quản trị viên tìm nguyên nhân trong nhật ký.`,
+        en: `Server error. Request id ${c.get('requestId')} lets an administrator find it in the logs.`,
+      }),
+    );
+  });
+
+  return app;
+}

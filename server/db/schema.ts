@@ -1,0 +1,440 @@
+/**
+ * The database model (drizzle sqlite-core), shared by libSQL on Node and D1 on Workers.
+ * Times are integer milliseconds since the epoch (UTC); JSON columns hold contract-shaped values.
+ * Invariants that must hold across server processes live here as unique and partial indexes,
+ * not only in application code.
+ */
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const ts = (name: string) => integer(name, { mode: 'timestamp_ms' });
+const json = <T>(name: string) => text(name, { mode: 'json' }).$type<T>();
+
+// ---- organisation ------------------------------------------------------------------------------
+
+export const units = sqliteTable(
+  'units',
+  {
+    id: text('id').primaryKey(),
+    /** Human code; unique regardless of letter case so `hn-tx` cannot shadow `HN-TX`. */
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    level: text('level').notNull(),
+    parentId: text('parent_id'),
+    /** Materialised path of ids, `/root/child/…/self/`: a subtree is one `LIKE 'prefix%'` range. */
+    path: text('path').notNull(),
+    depth: integer('depth').notNull(),
+    areaM2: real('area_m2'),
+    officers: integer('officers'),
+    digitizingOfficers: integer('digitizing_officers'),
+    /** Set when the unit was merged into another by a reorganisation; it then owns nothing. */
+    mergedIntoId: text('merged_into_id'),
+    archivedAt: ts('archived_at'),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('units_code_nocase').on(sql`${t.code} COLLATE NOCASE`),
+    index('units_parent').on(t.parentId),
+    index('units_path').on(t.path),
+  ],
+);
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    username: text('username').notNull(),
+    displayName: text('display_name').notNull(),
+    /** `pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>`: parameters travel with the hash. */
+    passwordHash: text('password_hash').notNull(),
+    locale: text('locale'),
+    disabledAt: ts('disabled_at'),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('users_username_nocase').on(sql`${t.username} COLLATE NOCASE`)],
+);
+
+export const roleGrants = sqliteTable(
+  'role_grants',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull(),
+    role: text('role').notNull(),
+    unitId: text('unit_id').notNull(),
+    createdAt: ts('created_at').notNull(),
+    createdBy: text('created_by'),
+  },
+  (t) => [
+    uniqueIndex('role_grants_unique').on(t.userId, t.role, t.unitId),
+    index('role_grants_unit').on(t.unitId),
+  ],
+);
+
+/** A user standing in for another's role at a unit for a date range (leave, vacancy). */
+export const deputies = sqliteTable(
+  'deputies',
+  {
+    id: text('id').primaryKey(),
+    principalId: text('principal_id').notNull(),
+    deputyId: text('deputy_id').notNull(),
+    role: text('role').notNull(),
+    unitId: text('unit_id').notNull(),
+    startsAt: ts('starts_at').notNull(),
+    endsAt: ts('ends_at').notNull(),
+    reason: text('reason'),
+    createdBy: text('created_by').notNull(),
+    createdAt: ts('created_at').notNull(),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [index('deputies_deputy').on(t.deputyId), index('deputies_unit_role').on(t.unitId, t.role)],
+);
+
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    /** SHA-256 of the bearer token; the token itself is never stored. */
+    tokenHash: text('token_hash').notNull(),
+    userId: text('user_id').notNull(),
+    createdAt: ts('created_at').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    lastUsedAt: ts('last_used_at').notNull(),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [uniqueIndex('sessions_token').on(t.tokenHash), index('sessions_user').on(t.userId)],
+);
+
+/** Failed-login counters per key (`user:<name>` or `ip:<addr>`), shared by every server process. */
+export const loginThrottle = sqliteTable('login_throttle', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull(),
+  windowStart: ts('window_start').notNull(),
+  blockedUntil: ts('blocked_until'),
+});
+
+export const auditEvents = sqliteTable(
+  'audit_events',
+  {
+    id: text('id').primaryKey(),
+    at: ts('at').notNull(),
+    actorId: text('actor_id'),
+    actorKind: text('actor_kind').notNull(), // user | agent | system
+    action: text('action').notNull(),
+    targetType: text('target_type').notNull(),
+    targetId: text('target_id'),
+    data: json<Record<string, unknown>>('data'),
+    ip: text('ip'),
+  },
+  (t) => [index('audit_at').on(t.at), index('audit_target').on(t.targetType, t.targetId)],
+);
+
+// ---- agents and readings -----------------------------------------------------------------------
+
+export const enrollmentTokens = sqliteTable(
+  'enrollment_tokens',
+  {
+    id: text('id').primaryKey(),
+    tokenHash: text('token_hash').notNull(),
+    unitId: text('unit_id').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: ts('created_at').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    maxUses: integer('max_uses').notNull(),
+    uses: integer('uses').notNull().default(0),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [
+    uniqueIndex('enrollment_tokens_hash').on(t.tokenHash),
+    index('enrollment_tokens_unit').on(t.unitId),
+  ],
+);
+
+export interface DeviceOs {
+  platform: string;
+  release: string;
+  arch: string;
+}
+
+export const devices = sqliteTable(
+  'devices',
+  {
+    id: text('id').primaryKey(),
+    unitId: text('unit_id').notNull(),
+    hostname: text('hostname').notNull(),
+    hardwareId: text('hardware_id').notNull(),
+    os: json<DeviceOs>('os').notNull(),
+    agentVersion: text('agent_version').notNull(),
+    /** SHA-256 of the current agent token; replaced on re-enrolment, nulled on revocation. */
+    tokenHash: text('token_hash'),
+    enrolledAt: ts('enrolled_at').notNull(),
+    revokedAt: ts('revoked_at'),
+    lastSeenAt: ts('last_seen_at'),
+    lastSeq: integer('last_seq').notNull().default(0),
+    reportsReceived: integer('reports_received').notNull().default(0),
+    status: text('status').notNull().default('ok'),
+    /** The last report as received, so "latest reading" never needs a scan of history. */
+    latest: json<Record<string, unknown>>('latest'),
+    latestAt: ts('latest_at'),
+    /** Per-device overrides of the unit's effective check policy. */
+    policyOverride: json<Record<string, unknown>>('policy_override'),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('devices_unit_hw').on(t.unitId, t.hardwareId),
+    uniqueIndex('devices_token').on(t.tokenHash),
+    index('devices_last_seen').on(t.lastSeenAt),
+  ],
+);
+
+/** Raw reports, idempotent by (device, seq); kept for the retention period, then deleted. */
+export const reports = sqliteTable(
+  'reports',
+  {
+    deviceId: text('device_id').notNull(),
+    seq: integer('seq').notNull(),
+    collectedAt: ts('collected_at').notNull(),
+    receivedAt: ts('received_at').notNull(),
+    body: text('body').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.deviceId, t.seq] }), index('reports_received').on(t.receivedAt)],
+);
+
+/** Hourly min/avg/max per device and metric (e.g. `disk:C:/freePct`, `target:motcua/latencyMs`). */
+export const rollups = sqliteTable(
+  'rollups',
+  {
+    deviceId: text('device_id').notNull(),
+    metric: text('metric').notNull(),
+    hour: ts('hour').notNull(),
+    min: real('min').notNull(),
+    max: real('max').notNull(),
+    sum: real('sum').notNull(),
+    count: integer('count').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.deviceId, t.metric, t.hour] }), index('rollups_hour').on(t.hour)],
+);
+
+export const peripheralsSeen = sqliteTable(
+  'peripherals_seen',
+  {
+    deviceId: text('device_id').notNull(),
+    /** kind|vendor:product|serial-or-name: stable identity of one physical peripheral. */
+    key: text('key').notNull(),
+    kind: text('kind').notNull(),
+    name: text('name').notNull(),
+    vendorId: text('vendor_id'),
+    productId: text('product_id'),
+    serial: text('serial'),
+    connected: integer('connected', { mode: 'boolean' }).notNull(),
+    firstSeenAt: ts('first_seen_at').notNull(),
+    lastSeenAt: ts('last_seen_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.deviceId, t.key] })],
+);
+
+/** Check policy overrides of one unit (only the keys it sets). */
+export const policies = sqliteTable('policies', {
+  unitId: text('unit_id').primaryKey(),
+  body: json<Record<string, unknown>>('body').notNull(),
+  updatedAt: ts('updated_at').notNull(),
+  updatedBy: text('updated_by'),
+});
+
+/**
+ * Hysteresis state of one fingerprint (device, check, subject). The row survives the ticket so
+ * "returns within 24 h → reopen" can find the ticket it resolved.
+ */
+export const faults = sqliteTable(
+  'faults',
+  {
+    fingerprint: text('fingerprint').primaryKey(),
+    deviceId: text('device_id'),
+    unitId: text('unit_id').notNull(),
+    check: text('check').notNull(),
+    subject: text('subject').notNull(),
+    severity: text('severity'),
+    category: text('category'),
+    badStreak: integer('bad_streak').notNull().default(0),
+    goodStreak: integer('good_streak').notNull().default(0),
+    /** ok | pending | open | recovering */
+    state: text('state').notNull(),
+    lastSeq: integer('last_seq'),
+    firstBadAt: ts('first_bad_at'),
+    lastChangeAt: ts('last_change_at').notNull(),
+    ticketId: text('ticket_id'),
+    parentTicketId: text('parent_ticket_id'),
+    evidence: json<unknown[]>('evidence'),
+  },
+  (t) => [index('faults_device').on(t.deviceId), index('faults_ticket').on(t.ticketId)],
+);
+
+export const maintenanceWindows = sqliteTable(
+  'maintenance_windows',
+  {
+    id: text('id').primaryKey(),
+    unitId: text('unit_id').notNull(),
+    deviceId: text('device_id'),
+    startsAt: ts('starts_at').notNull(),
+    endsAt: ts('ends_at').notNull(),
+    /** Optional recurrence, e.g. `{freq: 'weekly', byWeekday: [6], until}`; null = one-off. */
+    recurrence: json<Record<string, unknown>>('recurrence'),
+    reason: text('reason').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: ts('created_at').notNull(),
+    cancelledAt: ts('cancelled_at'),
+  },
+  (t) => [index('mw_unit').on(t.unitId), index('mw_device').on(t.deviceId)],
+);
+
+// ---- matrix and tickets ------------------------------------------------------------------------
+
+/** Every activated matrix; the active one is the highest version. Versions are never edited. */
+export const matrixVersions = sqliteTable('matrix_versions', {
+  version: integer('version').primaryKey(),
+  body: json<Record<string, unknown>>('body').notNull(),
+  activatedAt: ts('activated_at').notNull(),
+  activatedBy: text('activated_by'),
+});
+
+export interface StoredExplanation {
+  vi: string;
+  en: string;
+}
+
+export const tickets = sqliteTable(
+  'tickets',
+  {
+    id: text('id').primaryKey(),
+    number: integer('number').notNull(),
+    title: text('title').notNull(),
+    description: text('description'),
+    unitId: text('unit_id').notNull(),
+    deviceId: text('device_id'),
+    category: text('category').notNull(),
+    severity: text('severity').notNull(),
+    source: text('source').notNull(),
+    status: text('status').notNull(),
+    handlerRole: text('handler_role').notNull(),
+    handlerUnitId: text('handler_unit_id').notNull(),
+    assigneeId: text('assignee_id'),
+    costEstimateVnd: integer('cost_estimate_vnd'),
+    estimatedBy: text('estimated_by'),
+    ruleId: text('rule_id').notNull(),
+    matrixVersion: integer('matrix_version').notNull(),
+    explanation: json<StoredExplanation>('explanation').notNull(),
+    /** Round of the approval chain (each estimate that needs approval starts a new round). */
+    approvalRound: integer('approval_round').notNull().default(0),
+    /** SLA state: targets, pauses and the rule's minutes, replayable from the timeline. */
+    sla: json<Record<string, unknown>>('sla').notNull(),
+    respondBy: ts('respond_by').notNull(),
+    resolveBy: ts('resolve_by').notNull(),
+    respondedAt: ts('responded_at'),
+    escalationLevel: integer('escalation_level').notNull().default(0),
+    parentId: text('parent_id'),
+    /** (device, check, subject) of an agent-detected problem. */
+    fingerprint: text('fingerprint'),
+    recoveredAt: ts('recovered_at'),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+    resolvedAt: ts('resolved_at'),
+    closedAt: ts('closed_at'),
+    /** Optimistic concurrency: every transition is `UPDATE … WHERE version = ?`. */
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    uniqueIndex('tickets_number').on(t.number),
+    // At most one open ticket per fingerprint, across every server process.
+    uniqueIndex('tickets_open_fingerprint')
+      .on(t.fingerprint)
+      .where(sql`${t.fingerprint} IS NOT NULL AND ${t.status} NOT IN ('resolved', 'closed')`),
+    index('tickets_unit_created').on(t.unitId, t.createdAt),
+    index('tickets_status_created').on(t.status, t.createdAt),
+    index('tickets_handler').on(t.handlerUnitId, t.status),
+    index('tickets_parent').on(t.parentId),
+    index('tickets_created').on(t.createdAt),
+  ],
+);
+
+export const approvalSteps = sqliteTable(
+  'approval_steps',
+  {
+    ticketId: text('ticket_id').notNull(),
+    round: integer('round').notNull(),
+    step: integer('step').notNull(),
+    role: text('role').notNull(),
+    unitId: text('unit_id').notNull(),
+    dueAt: ts('due_at'),
+    decision: text('decision'),
+    decidedBy: text('decided_by'),
+    asDeputyOf: text('as_deputy_of'),
+    decidedAt: ts('decided_at'),
+    note: text('note'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.ticketId, t.round, t.step] }),
+    index('approval_pending').on(t.unitId, t.role),
+  ],
+);
+
+/** Append-only timeline; `hash` chains each event to the previous one of the same ticket. */
+export const ticketEvents = sqliteTable(
+  'ticket_events',
+  {
+    id: text('id').primaryKey(),
+    ticketId: text('ticket_id').notNull(),
+    seq: integer('seq').notNull(),
+    at: ts('at').notNull(),
+    type: text('type').notNull(),
+    actorId: text('actor_id'),
+    actorLabel: text('actor_label').notNull(),
+    data: json<Record<string, unknown>>('data'),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [uniqueIndex('ticket_events_seq').on(t.ticketId, t.seq)],
+);
+
+export const notifications = sqliteTable(
+  'notifications',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull(),
+    ticketId: text('ticket_id'),
+    kind: text('kind').notNull(),
+    at: ts('at').notNull(),
+    data: json<Record<string, unknown>>('data'),
+    readAt: ts('read_at'),
+  },
+  (t) => [index('notifications_user').on(t.userId, t.at)],
+);
+
+/** Working calendar of a root unit: hours, weekend, holidays and swapped working days (data, not code). */
+export const calendars = sqliteTable('calendars', {
+  unitId: text('unit_id').primaryKey(),
+  body: json<Record<string, unknown>>('body').notNull(),
+  updatedAt: ts('updated_at').notNull(),
+  updatedBy: text('updated_by'),
+});
+
+// ---- operations --------------------------------------------------------------------------------
+
+/** Leases for scheduled jobs: one holder at a time across every server process. */
+export const jobLeases = sqliteTable('job_leases', {
+  name: text('name').primaryKey(),
+  holder: text('holder'),
+  leaseUntil: ts('lease_until'),
+  lastStartedAt: ts('last_started_at'),
+  lastFinishedAt: ts('last_finished_at'),
+  lastError: text('last_error'),
+});
+
+/** Small key/value facts about this installation (e.g. when the server last started). */
+export const meta = sqliteTable('meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});

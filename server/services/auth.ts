@@ -1,0 +1,179 @@
+/**
+ * Sign-in, sign-out and session resolution.
+ *
+ * The same 401 answers an unknown user and a wrong password, and both take the same time (a dummy
+ * PBKDF2 run for unknown users). Failures are counted per username and per client address in the
+ * database (shared by all server processes); over the limit the answer is 429 with retry-after —
+ * even for the right password, or the limit would be an oracle.
+ */
+import { and, eq, isNull } from 'drizzle-orm';
+import type { LoginBody, LoginResponse } from '../../shared/schemas/auth.js';
+import { grantsOf, sessionByTokenHash, userById, userByUsername, userView } from '../db/repos/users.js';
+import { loginThrottle, sessions, users } from '../db/schema.js';
+import type { Db } from '../db/store.js';
+import type { AppDeps } from '../deps.js';
+import {
+  afterFailure,
+  IP_THROTTLE,
+  retryAfterSec,
+  type ThrottlePolicy,
+  USER_THROTTLE,
+} from '../domain/throttle.js';
+import { ApiError } from '../http/problem.js';
+import {
+  hashPassword,
+  newId,
+  newSecret,
+  passwordIterations,
+  sha256Hex,
+  verifyPassword,
+} from '../security/crypto.js';
+import { audit } from './audit.js';
+import { activeDeputyGrants } from './deputy-grants.js';
+import type { RequestMeta, UserPrincipal } from './principal.js';
+
+let dummyHash: Promise<string> | undefined;
+
+async function throttleRow(db: Db, key: string) {
+  const rows = await db.select().from(loginThrottle).where(eq(loginThrottle.key, key)).limit(1);
+  return rows[0];
+}
+
+async function recordFailure(tx: Db, key: string, now: Date, policy: ThrottlePolicy): Promise<void> {
+  const next = afterFailure(await throttleRow(tx, key), now, policy);
+  await tx
+    .insert(loginThrottle)
+    .values({ key, ...next })
+    .onConflictDoUpdate({ target: loginThrottle.key, set: next });
+}
+
+function tooMany(sec: number): ApiError {
+  return new ApiError(
+    'rate_limited',
+    {
+      vi: `Đăng nhập sai quá nhiều lần. Hãy thử lại sau ${Math.ceil(sec / 60)} phút hoặc liên hệ quản trị viên.`,
+      en: `Too many failed sign-ins. Try again in ${Math.ceil(sec / 60)} minutes or contact an administrator.`,
+    },
+    { retryAfterSec: sec },
+  );
+}
+
+export async function login(deps: AppDeps, body: LoginBody, meta: RequestMeta): Promise<LoginResponse> {
+  const now = deps.clock.now();
+  const userKey = `user:${body.username.toLowerCase()}`;
+  const ipKey = meta.ip ? `ip:${meta.ip}` : undefined;
+  const db = deps.store.read;
+
+  const wait = Math.max(
+    retryAfterSec(await throttleRow(db, userKey), now),
+    ipKey ? retryAfterSec(await throttleRow(db, ipKey), now) : 0,
+  );
+  if (wait > 0) throw tooMany(wait);
+
+  const user = await userByUsername(db, body.username);
+  let ok = false;
+  if (user && !user.disabledAt) {
+    ok = await verifyPassword(body.password, user.passwordHash);
+  } else {
+    dummyHash ??= hashPassword('timing-equaliser', deps.config.passwordIterations);
+    await verifyPassword(body.password, await dummyHash);
+  }
+
+  if (!ok || !user) {
+    await deps.store.write(async (tx) => {
+      await recordFailure(tx, userKey, now, USER_THROTTLE);
+      if (ipKey) await recordFailure(tx, ipKey, now, IP_THROTTLE);
+      await audit(tx, {
+        at: now,
+        actorId: user?.id ?? null,
+        actorKind: 'user',
+        action: 'auth.login_failed',
+        targetType: 'user',
+        targetId: user?.id ?? null,
+        data: { username: body.username.slice(0, 64) },
+        ip: meta.ip ?? null,
+      });
+    });
+    throw new ApiError('unauthenticated', {
+      vi: 'Tên đăng nhập hoặc mật khẩu không đúng.',
+      en: 'Wrong username or password.',
+    });
+  }
+
+  const token = newSecret('oss');
+  const expiresAt = new Date(now.getTime() + deps.config.sessionTtlHours * 3_600_000);
+  // Re-hash with the current iteration count when the stored one is older and weaker.
+  const rehash =
+    passwordIterations(user.passwordHash) < deps.config.passwordIterations
+      ? await hashPassword(body.password, deps.config.passwordIterations)
+      : undefined;
+  await deps.store.write(async (tx) => {
+    await tx.insert(sessions).values({
+      id: newId(now.getTime()),
+      tokenHash: await sha256Hex(token),
+      userId: user.id,
+      createdAt: now,
+      expiresAt,
+      lastUsedAt: now,
+      ip: meta.ip ?? null,
+      userAgent: meta.userAgent?.slice(0, 300) ?? null,
+    });
+    await tx.delete(loginThrottle).where(eq(loginThrottle.key, userKey));
+    if (rehash)
+      await tx.update(users).set({ passwordHash: rehash, updatedAt: now }).where(eq(users.id, user.id));
+    await audit(tx, {
+      at: now,
+      actorId: user.id,
+      actorKind: 'user',
+      action: 'auth.login',
+      targetType: 'user',
+      targetId: user.id,
+      ip: meta.ip ?? null,
+    });
+  });
+  const grants = (await grantsOf(db, [user.id])).get(user.id) ?? [];
+  return { token, expiresAt: expiresAt.toISOString(), user: userView(user, grants) };
+}
+
+export async function logout(deps: AppDeps, principal: UserPrincipal): Promise<void> {
+  const now = deps.clock.now();
+  await deps.store.write(async (tx) => {
+    await tx
+      .update(sessions)
+      .set({ revokedAt: now })
+      .where(and(eq(sessions.id, principal.sessionId), isNull(sessions.revokedAt)));
+  });
+}
+
+const TOUCH_EVERY_MS = 5 * 60_000;
+
+/** Resolves a session token to a principal, or undefined when it is unknown, expired or revoked. */
+export async function authenticate(
+  deps: AppDeps,
+  token: string,
+  via: UserPrincipal['via'],
+): Promise<UserPrincipal | undefined> {
+  if (!token.startsWith('oss_') || token.length > 100) return undefined;
+  const now = deps.clock.now();
+  const s = await sessionByTokenHash(deps.store.read, await sha256Hex(token));
+  if (!s || s.revokedAt || s.expiresAt.getTime() <= now.getTime()) return undefined;
+  const user = await userById(deps.store.read, s.userId);
+  if (!user || user.disabledAt) return undefined;
+  const grants = (await grantsOf(deps.store.read, [user.id])).get(user.id) ?? [];
+  grants.push(...(await activeDeputyGrants(deps.store.read, user.id, now)));
+  if (now.getTime() - s.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
+    // Best effort: a lost "last used" stamp must never fail the request.
+    void deps.store
+      .write((tx) => tx.update(sessions).set({ lastUsedAt: now }).where(eq(sessions.id, s.id)))
+      .catch(() => {});
+  }
+  return {
+    kind: 'user',
+    userId: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    grants,
+    sessionId: s.id,
+    via,
+  };
+}

@@ -1,0 +1,215 @@
+/** Creating, reading and moving units, with the level rule and the active matrix's resolvability. */
+import { and, eq, like, sql } from 'drizzle-orm';
+import type { UnitCreate, UnitUpdate, UnitView } from '../../shared/schemas/units.js';
+import { allUnits, codesOf, rootUnit, type UnitRow, unitByCode, unitView } from '../db/repos/units.js';
+import { units } from '../db/schema.js';
+import type { Db } from '../db/store.js';
+import type { AppDeps } from '../deps.js';
+import { type MatrixBody, type UnitNode, unresolvableRulesFor } from '../domain/matrix.js';
+import { allowed, type Permission } from '../domain/scope.js';
+import { fail } from '../http/problem.js';
+import { newId } from '../security/crypto.js';
+import { audit } from './audit.js';
+import { activeMatrix } from './matrix-active.js';
+import type { UserPrincipal } from './principal.js';
+
+/** Finds a unit by code or answers 404; then checks `permission` there (403). */
+export async function unitForCaller(
+  db: Db,
+  p: UserPrincipal,
+  code: string,
+  permission: Permission,
+): Promise<UnitRow> {
+  const u = await unitByCode(db, code);
+  if (!u || u.archivedAt)
+    throw fail.notFound({ vi: `Không tìm thấy đơn vị "${code}".`, en: `Unit "${code}" not found.` });
+  if (!allowed(p.grants, permission, u)) {
+    // A unit the caller cannot even read answers 404, as if it did not exist.
+    if (!allowed(p.grants, 'unit.read', u))
+      throw fail.notFound({ vi: `Không tìm thấy đơn vị "${code}".`, en: `Unit "${code}" not found.` });
+    throw fail.forbidden();
+  }
+  return u;
+}
+
+function levelIndex(matrix: MatrixBody, level: string): number {
+  return matrix.levels.indexOf(level);
+}
+
+function assertLevelBelow(matrix: MatrixBody, level: string, parent: UnitRow | undefined): void {
+  const li = levelIndex(matrix, level);
+  if (li < 0)
+    throw fail.invalid(
+      {
+        vi: `Cấp "${level}" không thuộc các cấp của ma trận hiện hành (${matrix.levels.join(', ')}).`,
+        en: `Level "${level}" is not one of the active matrix's levels (${matrix.levels.join(', ')}).`,
+      },
+      [{ path: 'level', message: `must be one of ${matrix.levels.join(', ')}` }],
+    );
+  if (parent && li <= levelIndex(matrix, parent.level))
+    throw fail.invalid(
+      {
+        vi: `Cấp "${level}" phải thấp hơn cấp "${parent.level}" của đơn vị cha ${parent.code}.`,
+        en: `Level "${level}" must be below its parent ${parent.code}'s level "${parent.level}".`,
+      },
+      [{ path: 'level', message: `must be strictly below the parent's level ${parent.level}` }],
+    );
+}
+
+function assertResolvable(matrix: MatrixBody, tree: UnitNode[], node: UnitNode): void {
+  const rules = unresolvableRulesFor(matrix, tree, node);
+  if (rules.length > 0)
+    throw fail.invalid(
+      {
+        vi: `Ma trận hiện hành không thể định tuyến cho đơn vị ${node.code} theo quy tắc: ${rules.join(', ')}. Hãy sửa ma trận trước.`,
+        en: `The active matrix could not route tickets of ${node.code} by rule(s): ${rules.join(', ')}. Fix the matrix first.`,
+      },
+      rules.map((r) => ({ path: 'parentCode', message: `rule ${r} would be unresolvable` })),
+      { rules },
+    );
+}
+
+const toNode = (u: UnitRow): UnitNode => ({ id: u.id, code: u.code, level: u.level, parentId: u.parentId });
+
+export async function createUnit(deps: AppDeps, p: UserPrincipal, input: UnitCreate): Promise<UnitView> {
+  return deps.store.write(async (tx) => {
+    const now = deps.clock.now();
+    const parent = input.parentCode ? await unitByCode(tx, input.parentCode) : await rootUnit(tx);
+    if (!parent || parent.archivedAt)
+      throw fail.invalid({ vi: 'Không tìm thấy đơn vị cha.', en: 'Parent unit not found.' }, [
+        { path: 'parentCode', message: `unknown unit ${input.parentCode ?? '(root)'}` },
+      ]);
+    if (!allowed(p.grants, 'unit.write', parent)) throw fail.forbidden();
+    if (await unitByCode(tx, input.code))
+      throw fail.conflict({
+        vi: `Mã đơn vị "${input.code}" đã tồn tại.`,
+        en: `Unit code "${input.code}" already exists.`,
+      });
+    const matrix = (await activeMatrix(tx))!.body;
+    assertLevelBelow(matrix, input.level, parent);
+    const id = newId(now.getTime());
+    const node: UnitNode = { id, code: input.code, level: input.level, parentId: parent.id };
+    assertResolvable(matrix, [...(await allUnits(tx)).map(toNode), node], node);
+    const row = {
+      id,
+      code: input.code,
+      name: input.name,
+      level: input.level,
+      parentId: parent.id,
+      path: `${parent.path}${id}/`,
+      depth: parent.depth + 1,
+      areaM2: input.areaM2 ?? null,
+      officers: input.officers ?? null,
+      digitizingOfficers: input.digitizingOfficers ?? null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await tx.insert(units).values(row);
+    await audit(tx, {
+      at: now,
+      actorId: p.userId,
+      actorKind: 'user',
+      action: 'unit.create',
+      targetType: 'unit',
+      targetId: id,
+      data: { ...input },
+      ip: p.ip ?? null,
+    });
+    return unitView({ ...row, mergedIntoId: null, archivedAt: null }, parent.code);
+  });
+}
+
+export async function updateUnit(
+  deps: AppDeps,
+  p: UserPrincipal,
+  code: string,
+  input: UnitUpdate,
+): Promise<UnitView> {
+  return deps.store.write(async (tx) => {
+    const now = deps.clock.now();
+    const unit = await unitForCaller(tx, p, code, 'unit.write');
+    let parent = unit.parentId
+      ? (await tx.select().from(units).where(eq(units.id, unit.parentId)))[0]
+      : undefined;
+    let path = unit.path;
+    let depth = unit.depth;
+    if (input.parentCode !== undefined && input.parentCode !== parent?.code) {
+      if (!unit.parentId)
+        throw fail.invalid({ vi: 'Không thể chuyển đơn vị gốc.', en: 'The root unit cannot be moved.' });
+      const np = await unitByCode(tx, input.parentCode);
+      if (!np || np.archivedAt)
+        throw fail.invalid({ vi: 'Không tìm thấy đơn vị cha mới.', en: 'New parent unit not found.' }, [
+          { path: 'parentCode', message: `unknown unit ${input.parentCode}` },
+        ]);
+      if (np.path.startsWith(unit.path))
+        throw fail.invalid(
+          {
+            vi: 'Không thể chuyển đơn vị vào chính nhánh con của nó.',
+            en: 'A unit cannot move under its own subtree.',
+          },
+          [{ path: 'parentCode', message: 'would create a cycle' }],
+        );
+      if (!allowed(p.grants, 'unit.write', np)) throw fail.forbidden();
+      const matrix = (await activeMatrix(tx))!.body;
+      assertLevelBelow(matrix, unit.level, np);
+      const tree = (await allUnits(tx)).map((u) =>
+        u.id === unit.id ? { ...toNode(u), parentId: np.id } : toNode(u),
+      );
+      for (const n of tree.filter((t) => (allUnitsPathOf(tree, t.id) ?? '').includes(unit.id)))
+        assertResolvable(matrix, tree, n);
+      parent = np;
+      path = `${np.path}${unit.id}/`;
+      depth = np.depth + 1;
+      // Re-path the whole subtree in one statement: prefix swap.
+      await tx
+        .update(units)
+        .set({
+          path: sql`${path} || substr(${units.path}, ${unit.path.length + 1})`,
+          depth: sql`${units.depth} + ${depth - unit.depth}`,
+          updatedAt: now,
+        })
+        .where(and(like(units.path, `${unit.path}%`)));
+    }
+    const patch = {
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(input.areaM2 !== undefined ? { areaM2: input.areaM2 } : {}),
+      ...(input.officers !== undefined ? { officers: input.officers } : {}),
+      ...(input.digitizingOfficers !== undefined ? { digitizingOfficers: input.digitizingOfficers } : {}),
+      parentId: parent?.id ?? null,
+      updatedAt: now,
+    };
+    await tx.update(units).set(patch).where(eq(units.id, unit.id));
+    await audit(tx, {
+      at: now,
+      actorId: p.userId,
+      actorKind: 'user',
+      action: 'unit.update',
+      targetType: 'unit',
+      targetId: unit.id,
+      data: { ...input },
+      ip: p.ip ?? null,
+    });
+    return unitView({ ...unit, ...patch, path, depth }, parent?.code ?? null);
+  });
+}
+
+/** Id path of a node in a parent-linked list (used to find a moved unit's descendants). */
+function allUnitsPathOf(tree: UnitNode[], id: string): string | undefined {
+  const byId = new Map(tree.map((t) => [t.id, t]));
+  const parts: string[] = [];
+  let cur = byId.get(id);
+  let guard = 0;
+  while (cur && guard++ < 64) {
+    parts.unshift(cur.id);
+    cur = cur.parentId ? byId.get(cur.parentId) : undefined;
+  }
+  return `/${parts.join('/')}/`;
+}
+
+export async function unitViews(db: Db, rows: UnitRow[]): Promise<UnitView[]> {
+  const codes = await codesOf(
+    db,
+    rows.map((r) => r.parentId ?? ''),
+  );
+  return rows.map((r) => unitView(r, r.parentId ? (codes.get(r.parentId) ?? null) : null));
+}
