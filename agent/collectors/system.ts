@@ -1,0 +1,28 @@
+/**
+ * System collector: CPU busy share since the previous report (from os.cpus() times, the same
+ * source on Linux and Windows, no child process), memory in use (total minus what the OS reports
+ * available) and uptime.
+ */
+import os from 'node:os';
+import type { Collector, Readings } from './collector.js';
+import { type CpuTimes, cpuBusyPct, memUsedPct, totalTimes } from './system-parse.js';
+
+export class SystemCollector implements Collector {
+  readonly name = 'system';
+  private prev: CpuTimes = totalTimes(os.cpus());
+
+  timeoutMs(): number {
+    return 2000;
+  }
+
+  async collect(): Promise<Partial<Readings>> {
+    const cur = totalTimes(os.cpus());
+    const cpu = cpuBusyPct(this.prev, cur);
+    this.prev = cur;
+    const mem = memUsedPct(os.totalmem(), os.freemem());
+    const system: NonNullable<Readings['system']> = { uptimeSec: Math.round(os.uptime()) };
+    if (cpu !== undefined) system.cpuLoadPct = cpu;
+    if (mem !== undefined) system.memUsedPct = mem;
+    return { system };
+  }
+}

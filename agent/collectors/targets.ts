@@ -1,0 +1,101 @@
+/**
+ * Targets collector: can this counter reach the one-stop and specialised systems, and how fast?
+ * Measured in-process, all targets at once, each with its own timeout from the config:
+ * TCP connect time (name lookup included) for `tcp` targets, time to the first byte of the
+ * response headers for `http` targets (a fresh connection each time, so TLS set-up counts).
+ * No `ping` is spawned: ICMP is often blocked where TCP to the service works, and vice versa.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import type { AgentConfig, Target } from '../../shared/schemas/agent.js';
+import type { CollectContext, Collector, Readings } from './collector.js';
+import { httpProbe, type Probe, targetReading } from './targets-parse.js';
+
+export function tcpProbe(
+  host: string,
+  port: number,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<Probe> {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const sock = net.connect({ host, port });
+    let done = false;
+    const finish = (p: Probe) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      sock.destroy();
+      resolve(p);
+    };
+    const onAbort = () => finish({ ok: false, code: 'TIMEOUT' });
+    const timer = setTimeout(() => finish({ ok: false, code: 'TIMEOUT' }), timeoutMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    sock.once('connect', () => finish({ ok: true, ms: performance.now() - t0 }));
+    sock.once('error', (e: NodeJS.ErrnoException) =>
+      finish({ ok: false, code: e.code ?? 'ERROR', detail: e.message }),
+    );
+  });
+}
+
+export function httpTtfbProbe(
+  url: string,
+  timeoutMs: number,
+  userAgent: string,
+  signal?: AbortSignal,
+): Promise<Probe> {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const u = new URL(url);
+    const mod = u.protocol === 'https:' ? https : http;
+    let done = false;
+    const finish = (p: Probe) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      req.destroy();
+      resolve(p);
+    };
+    const req = mod.request(
+      u,
+      { method: 'GET', agent: false, headers: { 'user-agent': userAgent, accept: '*/*' } },
+      (res) => {
+        const ms = performance.now() - t0;
+        res.destroy();
+        finish(httpProbe(res.statusCode ?? 0, ms));
+      },
+    );
+    const onAbort = () => finish({ ok: false, code: 'TIMEOUT' });
+    const timer = setTimeout(() => finish({ ok: false, code: 'TIMEOUT' }), timeoutMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    req.once('error', (e: NodeJS.ErrnoException) =>
+      finish({ ok: false, code: e.code ?? 'ERROR', detail: e.message }),
+    );
+    req.end();
+  });
+}
+
+export class TargetsCollector implements Collector {
+  readonly name = 'targets';
+  constructor(private readonly userAgent = 'onestop-agent') {}
+
+  timeoutMs(config: AgentConfig): number {
+    return Math.max(1000, ...config.targets.map((t) => t.timeoutMs)) + 2000;
+  }
+
+  async collect(ctx: CollectContext): Promise<Partial<Readings>> {
+    const targets = await Promise.all(ctx.config.targets.map((t) => this.probe(t, ctx.signal)));
+    return { targets };
+  }
+
+  private async probe(t: Target, signal: AbortSignal): Promise<Readings['targets'][number]> {
+    const p =
+      t.kind === 'tcp'
+        ? await tcpProbe(t.host!, t.port!, t.timeoutMs, signal)
+        : await httpTtfbProbe(t.url!, t.timeoutMs, this.userAgent, signal);
+    return targetReading(t.id, p);
+  }
+}
