@@ -123,18 +123,26 @@ export class Spool {
    * Reads a spool without changing it (for `status` while `run` holds the data folder): counts
    * pending records and damaged parts that the running agent would quarantine.
    */
-  static async inspect(
-    dir: string,
-  ): Promise<{ pending: number; bytes: number; ackedSeq: number; damaged: number }> {
-    let ackedSeq = 0;
+  static async inspect(dir: string): Promise<{
+    pending: number;
+    bytes: number;
+    ackedSeq: number;
+    damaged: number;
+    nextSeq: number;
+    dropped: number;
+    quarantined: number;
+  }> {
+    let st: Partial<SpoolState> = {};
     try {
-      ackedSeq = (JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as SpoolState).ackedSeq ?? 0;
+      st = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as SpoolState;
     } catch {
       // Missing or unreadable: the running agent will say so in its report.
     }
+    const ackedSeq = st.ackedSeq ?? 0;
     let pending = 0;
     let bytes = 0;
     let damaged = 0;
+    let maxSeq = 0;
     const names = listSegments(dir);
     for (const [i, name] of names.entries()) {
       const buf = await readFile(join(dir, name)).catch(() => Buffer.alloc(0));
@@ -142,8 +150,18 @@ export class Spool {
       bytes += buf.length;
       damaged += scan.damaged.length;
       pending += scan.frames.filter((f) => f.seq > ackedSeq).length;
+      maxSeq = Math.max(maxSeq, scan.frames.at(-1)?.seq ?? 0);
     }
-    return { pending, bytes, ackedSeq, damaged };
+    const floor = st.seqFloor || Math.floor(Date.now() / 1000);
+    return {
+      pending,
+      bytes,
+      ackedSeq,
+      damaged,
+      nextSeq: Math.max(floor, ackedSeq + 1, maxSeq + 1),
+      dropped: st.dropped ?? 0,
+      quarantined: st.quarantined ?? 0,
+    };
   }
 
   /** Hands out the next seq. A seq whose record is then lost leaves a gap; it is never reused. */
