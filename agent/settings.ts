@@ -10,6 +10,9 @@ export interface AgentSettings {
   backoff?: BackoffPolicy;
   spoolMaxBytes?: number;
   slowEveryMs?: number;
+  maxBatch?: number;
+  /** Probe only loopback targets (tests and benchmarks must never reach the outside world). */
+  loopbackOnly?: boolean;
 }
 
 const posInt = (v: string | undefined) => {
@@ -27,10 +30,12 @@ export function settingsFromEnv(
     configEveryMs: posInt(env.ONESTOP_AGENT_CONFIG_EVERY_MS),
     spoolMaxBytes: posInt(env.ONESTOP_AGENT_SPOOL_MAX_BYTES),
     slowEveryMs: posInt(env.ONESTOP_AGENT_SLOW_EVERY_MS),
+    maxBatch: posInt(env.ONESTOP_AGENT_MAX_BATCH),
   };
   for (const [k, v] of Object.entries(s))
     if (Number.isNaN(v))
       return { invalid: `ONESTOP_AGENT_${k.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}` };
+  if (env.ONESTOP_AGENT_LOOPBACK_ONLY === '1') s.loopbackOnly = true;
   const b = env.ONESTOP_AGENT_BACKOFF_MS;
   if (b) {
     const [base, max] = b.split(',').map((x) => posInt(x.trim()));

@@ -78,9 +78,18 @@ export function httpTtfbProbe(
   });
 }
 
+/** Loopback by name or address: what tests and benchmarks may touch (ONESTOP_AGENT_LOOPBACK_ONLY). */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
 export class TargetsCollector implements Collector {
   readonly name = 'targets';
-  constructor(private readonly userAgent = 'onestop-agent') {}
+  constructor(
+    private readonly userAgent = 'onestop-agent',
+    private readonly loopbackOnly = false,
+  ) {}
 
   timeoutMs(config: AgentConfig): number {
     return Math.max(1000, ...config.targets.map((t) => t.timeoutMs)) + 2000;
@@ -92,6 +101,9 @@ export class TargetsCollector implements Collector {
   }
 
   private async probe(t: Target, signal: AbortSignal): Promise<Readings['targets'][number]> {
+    const host = t.kind === 'tcp' ? t.host! : new URL(t.url!).hostname;
+    if (this.loopbackOnly && !isLoopback(host))
+      return targetReading(t.id, { ok: false, code: 'BLOCKED', detail: 'not probed: loopback-only mode' });
     const p =
       t.kind === 'tcp'
         ? await tcpProbe(t.host!, t.port!, t.timeoutMs, signal)

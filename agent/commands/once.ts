@@ -24,7 +24,7 @@ export async function onceCommand(ctx: CommandContext): Promise<number> {
         spool,
         transport: transportFor(identity, token),
         config: ctx.data.readConfig() ?? EMPTY_CONFIG,
-        collectors: defaultCollectors({ userAgent: userAgent() }),
+        collectors: defaultCollectors({ userAgent: userAgent(), loopbackOnly: ctx.settings.loopbackOnly }),
         version: AGENT_VERSION,
         log: stderrLog,
         backoff: ctx.settings.backoff,
@@ -69,7 +69,7 @@ function unauthorized(ctx: CommandContext, spool: Spool, server: string, detail 
 /** Collects and prints without touching the spool or the network (works before enrollment too). */
 async function dryRun(ctx: CommandContext): Promise<number> {
   const config = (ctx.data.isEnrolled() && ctx.data.readConfig()) || EMPTY_CONFIG;
-  const outcomes = await runCollectors(defaultCollectors({ userAgent: userAgent() }), config);
+  const outcomes = await runCollectors(defaultCollectors({ userAgent: userAgent(), loopbackOnly: ctx.settings.loopbackOnly }), config);
   const peek = ctx.data.isEnrolled()
     ? await Spool.inspect(ctx.data.spoolDir).catch(() => undefined)
     : undefined;

@@ -106,6 +106,7 @@ describe('small pieces', () => {
       configEveryMs: undefined,
       spoolMaxBytes: undefined,
       slowEveryMs: undefined,
+      maxBatch: undefined,
       backoff: { baseMs: 100, maxMs: 2000 },
     });
     expect(settingsFromEnv({ ONESTOP_AGENT_BACKOFF_MS: '5000,100' })).toEqual({

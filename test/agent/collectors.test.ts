@@ -369,4 +369,37 @@ describe('targets (loopback only)', () => {
     expect(byId['http-503']).toMatchObject({ ok: false, error: 'HTTP_503: HTTP 503' });
     expect(byId['http-silent']).toMatchObject({ ok: false, error: 'TIMEOUT: timeout' });
   });
+
+  it('in loopback-only mode (tests, benchmarks) never touches another address', async () => {
+    const cfg = config({
+      targets: [
+        {
+          id: 'far',
+          name: 'far',
+          kind: 'tcp',
+          host: '10.255.255.1',
+          port: 443,
+          warnMs: 1,
+          critMs: 2,
+          timeoutMs: 5000,
+        },
+        {
+          id: 'web',
+          name: 'web',
+          kind: 'http',
+          url: 'https://dichvucong.gov.vn/',
+          warnMs: 1,
+          critMs: 2,
+          timeoutMs: 5000,
+        },
+      ] as AgentConfig['targets'],
+    });
+    const t0 = performance.now();
+    const o = await runCollector(new TargetsCollector('test', true), cfg);
+    expect(performance.now() - t0).toBeLessThan(100);
+    expect(o.readings?.targets).toEqual([
+      { id: 'far', ok: false, latencyMs: null, error: 'BLOCKED: not probed: loopback-only mode' },
+      { id: 'web', ok: false, latencyMs: null, error: 'BLOCKED: not probed: loopback-only mode' },
+    ]);
+  });
 });
