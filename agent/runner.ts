@@ -66,6 +66,7 @@ export class AgentRunner {
   private unauthorized: ((detail: string) => void) | undefined;
   private status: AgentStatus;
   private stopped = false;
+  private statusSavedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly o: RunnerOptions,
@@ -145,8 +146,18 @@ export class AgentRunner {
   /** Runs until `signal` aborts (→ stopped) or the server refuses the token (→ unauthorized). */
   async run(signal: AbortSignal): Promise<RunEnd> {
     const ended = new Promise<RunEnd>((resolve) => {
-      this.unauthorized = (detail) => resolve({ kind: 'unauthorized', detail });
-      signal.addEventListener('abort', () => resolve({ kind: 'stopped' }), { once: true });
+      this.unauthorized = (detail) => {
+        resolve({ kind: 'unauthorized', detail });
+        wakers.get(signal)?.();
+      };
+      signal.addEventListener(
+        'abort',
+        () => {
+          resolve({ kind: 'stopped' });
+          wakers.get(signal)?.();
+        },
+        { once: true },
+      );
     });
     const loop = this.loop(signal);
     const end = await ended;
@@ -249,11 +260,16 @@ export class AgentRunner {
       return;
     }
     if (r.delivered > 0) {
+      const recovered = this.lastLoggedFailure !== undefined || this.status.lastError !== undefined;
       if (this.lastLoggedFailure)
         this.log.info('deliver.recovered', 'the server is taking reports again', { delivered: r.delivered });
       this.lastLoggedFailure = undefined;
       this.status = { ...this.status, lastAttemptAt: now, lastSuccessAt: now, lastError: undefined };
-      await this.o.saveStatus?.(this.status).catch(() => {});
+      // Informative only: written on a change of state, else at most every 30 s.
+      if (recovered || this.nowMs() - this.statusSavedAt >= 30_000) {
+        this.statusSavedAt = this.nowMs();
+        await this.o.saveStatus?.(this.status).catch(() => {});
+      }
     }
   }
 
@@ -303,13 +319,15 @@ function sleep(ms: number): Promise<void> {
 function sleepUntil(at: number, nowMs: () => number, signal: AbortSignal): Promise<void> {
   const ms = at - nowMs();
   if (ms <= 0 || signal.aborted) return Promise.resolve();
+  // The loop's own wake-up: run() resolves `wake` on abort, so no listener per sleep is needed.
   return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
+    const timer = setTimeout(resolve, ms);
+    wakers.set(signal, () => {
       clearTimeout(timer);
-      signal.removeEventListener('abort', done);
       resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
+    });
   });
 }
+
+/** The pending sleep of each running loop, woken when its signal aborts. */
+const wakers = new WeakMap<AbortSignal, () => void>();

@@ -4,7 +4,7 @@
  * udisks2 over D-Bus on Linux, Win32_DiskDrive on Windows. On Windows the volume list itself comes
  * from CIM on the slow cadence too (PowerShell costs about a second of CPU per call there).
  */
-import { readFile, statfs } from 'node:fs/promises';
+import { readFileSync, statfsSync } from 'node:fs';
 import type { CollectContext, Collector, Readings } from './collector.js';
 import {
   parseProcMounts,
@@ -38,6 +38,8 @@ export class DisksCollector implements Collector {
   private smartAt = Number.NEGATIVE_INFINITY;
   private smartEveryMs: number;
   private smartRefresh: Promise<void> | undefined;
+  private linuxVolumes: Volume[] | undefined;
+  private linuxVolumesAt = 0;
   private winVolumes: Volume[] | undefined;
   private winAt = Number.NEGATIVE_INFINITY;
   private readonly winEveryMs: number;
@@ -46,8 +48,11 @@ export class DisksCollector implements Collector {
   constructor(opts: DisksOptions = {}) {
     this.platform = opts.platform ?? process.platform;
     this.nowMs = opts.nowMs ?? Date.now;
-    this.statfs = opts.statfs ?? ((p) => statfs(p));
-    this.readMounts = opts.readMounts ?? (() => readFile('/proc/self/mounts', 'utf8'));
+    // Synchronous: statfs of a local filesystem answers from the kernel's in-memory counters, and
+    // only local filesystems are listed (network ones, which can hang, never are).
+    this.statfs = opts.statfs ?? (async (p) => statfsSync(p));
+    // A procfs read never blocks on a disk: sync is cheaper than a round trip through the thread pool.
+    this.readMounts = opts.readMounts ?? (async () => readFileSync('/proc/self/mounts', 'utf8'));
     this.smartEveryMs = opts.smartEveryMs ?? 3_600_000;
     this.winEveryMs = opts.windowsVolumesEveryMs ?? 600_000;
   }
@@ -85,9 +90,13 @@ export class DisksCollector implements Collector {
   private async volumes(signal: AbortSignal): Promise<Volume[]> {
     if (this.platform === 'win32') return this.windowsVolumes(signal);
     if (this.platform === 'linux') {
-      const vols = parseProcMounts(await this.readMounts());
+      // Mounts change rarely; a USB stick mounted now is watched within half a minute.
+      if (!this.linuxVolumes || this.nowMs() - this.linuxVolumesAt >= 30_000) {
+        this.linuxVolumes = parseProcMounts(await this.readMounts());
+        this.linuxVolumesAt = this.nowMs();
+      }
       this.maybeRefreshLinuxSmart();
-      return vols;
+      return this.linuxVolumes;
     }
     return [{ mount: '/' }];
   }

@@ -5,7 +5,11 @@ import { PeripheralsCollector } from './peripherals.js';
 import { SystemCollector } from './system.js';
 import { TargetsCollector } from './targets.js';
 
-export function defaultCollectors(opts: { userAgent: string; slowEveryMs?: number; loopbackOnly?: boolean }): Collector[] {
+export function defaultCollectors(opts: {
+  userAgent: string;
+  slowEveryMs?: number;
+  loopbackOnly?: boolean;
+}): Collector[] {
   return [
     new DisksCollector(),
     new TargetsCollector(opts.userAgent, opts.loopbackOnly),

@@ -7,7 +7,7 @@
  *   `missingEveryMs` (1 min) while an expected device is missing, so a re-plugged scanner is seen
  *   within a minute. Between calls the last inventory is reported again.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CollectContext, Collector, Readings } from './collector.js';
 import { ExecError, execText, powershell } from './exec.js';
@@ -44,6 +44,7 @@ export class PeripheralsCollector implements Collector {
   private printers: SeenDevice[] = [];
   private printersAt = Number.NEGATIVE_INFINITY;
   private lpstatMissing = false;
+  private noUsbUntil = Number.NEGATIVE_INFINITY;
   private winSeen: SeenDevice[] | undefined;
   private winAt = Number.NEGATIVE_INFINITY;
   private winError: string | undefined;
@@ -84,45 +85,51 @@ export class PeripheralsCollector implements Collector {
     return [...usb, ...this.printers];
   }
 
-  /** Lists sysfs USB devices; reads the attribute files only for a device not seen before (new inode). */
+  /**
+   * Lists sysfs USB devices; reads the attribute files only for a device not seen before (new
+   * inode). sysfs lives in memory, so plain synchronous reads are the cheapest way in.
+   */
   private async readSysfsUsb(): Promise<SysfsUsbEntry[]> {
+    if (this.nowMs() < this.noUsbUntil) return [];
     let names: string[];
     try {
-      names = await readdir(this.usbDir);
+      names = readdirSync(this.usbDir);
     } catch {
-      return []; // no USB bus (a VM or a container)
+      // No USB bus (a VM or a container): look again on the slow cadence, not every report.
+      this.noUsbUntil = this.nowMs() + this.slowEveryMs;
+      return [];
     }
     const next = new Map<string, { ino: number; entry: SysfsUsbEntry }>();
-    await Promise.all(
-      names
-        .filter((n) => SYSFS_USB_DEVICE.test(n))
-        .map(async (name) => {
-          const dir = join(this.usbDir, name);
-          try {
-            const { ino } = await stat(dir);
-            const cached = this.usbCache.get(name);
-            if (cached && cached.ino === ino) {
-              next.set(name, cached);
-              return;
-            }
-            const attrs: SysfsUsbEntry['attrs'] = {};
-            await Promise.all(
-              ATTRS.map(async (a) => {
-                attrs[a] = await readFile(join(dir, a), 'utf8').catch(() => undefined);
-              }),
-            );
-            const interfaceClasses: string[] = [];
-            for (const f of await readdir(dir)) {
-              if (!f.startsWith(`${name}:`)) continue;
-              const c = await readFile(join(dir, f, 'bInterfaceClass'), 'utf8').catch(() => undefined);
-              if (c) interfaceClasses.push(c.trim());
-            }
-            next.set(name, { ino, entry: { name, attrs, interfaceClasses } });
-          } catch {
-            // Unplugged while we looked: it simply is not there.
-          }
-        }),
-    );
+    const read = (p: string) => {
+      try {
+        return readFileSync(p, 'utf8');
+      } catch {
+        return undefined;
+      }
+    };
+    for (const name of names) {
+      if (!SYSFS_USB_DEVICE.test(name)) continue;
+      const dir = join(this.usbDir, name);
+      try {
+        const { ino } = statSync(dir);
+        const cached = this.usbCache.get(name);
+        if (cached && cached.ino === ino) {
+          next.set(name, cached);
+          continue;
+        }
+        const attrs: SysfsUsbEntry['attrs'] = {};
+        for (const a of ATTRS) attrs[a] = read(join(dir, a));
+        const interfaceClasses: string[] = [];
+        for (const f of readdirSync(dir)) {
+          if (!f.startsWith(`${name}:`)) continue;
+          const c = read(join(dir, f, 'bInterfaceClass'));
+          if (c) interfaceClasses.push(c.trim());
+        }
+        next.set(name, { ino, entry: { name, attrs, interfaceClasses } });
+      } catch {
+        // Unplugged while we looked: it simply is not there.
+      }
+    }
     this.usbCache = next;
     return [...next.values()].map((v) => v.entry).sort((a, b) => a.name.localeCompare(b.name));
   }

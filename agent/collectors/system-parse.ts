@@ -34,3 +34,25 @@ export function memUsedPct(total: number, available: number): number | undefined
   if (!(total > 0) || available < 0 || available > total) return undefined;
   return Math.round(((total - available) / total) * 1000) / 10;
 }
+
+/**
+ * The aggregate `cpu` line of Linux /proc/stat (USER_HZ ticks): one small read instead of
+ * os.cpus(), which also reads /proc/cpuinfo and cpufreq files for every core.
+ * iowait counts as idle; softirq and steal count as busy (as irq).
+ */
+export function parseProcStat(text: string): CpuTimes | undefined {
+  const line = text.split('\n', 1)[0] ?? '';
+  const f = line.trim().split(/\s+/);
+  if (f[0] !== 'cpu' || f.length < 5) return undefined;
+  const n = f.slice(1).map((x) => Number(x) || 0);
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = n;
+  return { user, nice, sys: system, idle: idle + iowait, irq: irq + softirq + steal };
+}
+
+/** MemTotal and MemAvailable (kB) from the head of Linux /proc/meminfo. */
+export function parseMeminfo(text: string): { totalKb: number; availableKb: number } | undefined {
+  const total = /^MemTotal:\s+(\d+) kB/m.exec(text)?.[1];
+  const avail = /^MemAvailable:\s+(\d+) kB/m.exec(text)?.[1];
+  if (!total || !avail) return undefined;
+  return { totalKb: Number(total), availableKb: Number(avail) };
+}

@@ -12,12 +12,13 @@ import type { AgentConfig, Target } from '../../shared/schemas/agent.js';
 import type { CollectContext, Collector, Readings } from './collector.js';
 import { httpProbe, type Probe, targetReading } from './targets-parse.js';
 
-export function tcpProbe(
-  host: string,
-  port: number,
-  timeoutMs: number,
-  signal?: AbortSignal,
-): Promise<Probe> {
+/**
+ * Probes in flight, so one abort listener per collection can stop them all (an AbortSignal
+ * listener per probe costs more CPU than the probe's own bookkeeping).
+ */
+export type Cancels = Set<() => void>;
+
+export function tcpProbe(host: string, port: number, timeoutMs: number, cancels?: Cancels): Promise<Probe> {
   return new Promise((resolve) => {
     const t0 = performance.now();
     const sock = net.connect({ host, port });
@@ -26,13 +27,13 @@ export function tcpProbe(
       if (done) return;
       done = true;
       clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      cancels?.delete(onAbort);
       sock.destroy();
       resolve(p);
     };
     const onAbort = () => finish({ ok: false, code: 'TIMEOUT' });
-    const timer = setTimeout(() => finish({ ok: false, code: 'TIMEOUT' }), timeoutMs);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(onAbort, timeoutMs);
+    cancels?.add(onAbort);
     sock.once('connect', () => finish({ ok: true, ms: performance.now() - t0 }));
     sock.once('error', (e: NodeJS.ErrnoException) =>
       finish({ ok: false, code: e.code ?? 'ERROR', detail: e.message }),
@@ -44,7 +45,7 @@ export function httpTtfbProbe(
   url: string,
   timeoutMs: number,
   userAgent: string,
-  signal?: AbortSignal,
+  cancels?: Cancels,
 ): Promise<Probe> {
   return new Promise((resolve) => {
     const t0 = performance.now();
@@ -55,7 +56,7 @@ export function httpTtfbProbe(
       if (done) return;
       done = true;
       clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      cancels?.delete(onAbort);
       req.destroy();
       resolve(p);
     };
@@ -69,8 +70,8 @@ export function httpTtfbProbe(
       },
     );
     const onAbort = () => finish({ ok: false, code: 'TIMEOUT' });
-    const timer = setTimeout(() => finish({ ok: false, code: 'TIMEOUT' }), timeoutMs);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(onAbort, timeoutMs);
+    cancels?.add(onAbort);
     req.once('error', (e: NodeJS.ErrnoException) =>
       finish({ ok: false, code: e.code ?? 'ERROR', detail: e.message }),
     );
@@ -96,18 +97,27 @@ export class TargetsCollector implements Collector {
   }
 
   async collect(ctx: CollectContext): Promise<Partial<Readings>> {
-    const targets = await Promise.all(ctx.config.targets.map((t) => this.probe(t, ctx.signal)));
-    return { targets };
+    const cancels: Cancels = new Set();
+    const stopAll = () => {
+      for (const c of [...cancels]) c();
+    };
+    ctx.signal.addEventListener('abort', stopAll, { once: true });
+    try {
+      const targets = await Promise.all(ctx.config.targets.map((t) => this.probe(t, cancels)));
+      return { targets };
+    } finally {
+      ctx.signal.removeEventListener('abort', stopAll);
+    }
   }
 
-  private async probe(t: Target, signal: AbortSignal): Promise<Readings['targets'][number]> {
+  private async probe(t: Target, cancels: Cancels): Promise<Readings['targets'][number]> {
     const host = t.kind === 'tcp' ? t.host! : new URL(t.url!).hostname;
     if (this.loopbackOnly && !isLoopback(host))
       return targetReading(t.id, { ok: false, code: 'BLOCKED', detail: 'not probed: loopback-only mode' });
     const p =
       t.kind === 'tcp'
-        ? await tcpProbe(t.host!, t.port!, t.timeoutMs, signal)
-        : await httpTtfbProbe(t.url!, t.timeoutMs, this.userAgent, signal);
+        ? await tcpProbe(t.host!, t.port!, t.timeoutMs, cancels)
+        : await httpTtfbProbe(t.url!, t.timeoutMs, this.userAgent, cancels);
     return targetReading(t.id, p);
   }
 }

@@ -69,7 +69,10 @@ function unauthorized(ctx: CommandContext, spool: Spool, server: string, detail 
 /** Collects and prints without touching the spool or the network (works before enrollment too). */
 async function dryRun(ctx: CommandContext): Promise<number> {
   const config = (ctx.data.isEnrolled() && ctx.data.readConfig()) || EMPTY_CONFIG;
-  const outcomes = await runCollectors(defaultCollectors({ userAgent: userAgent(), loopbackOnly: ctx.settings.loopbackOnly }), config);
+  const outcomes = await runCollectors(
+    defaultCollectors({ userAgent: userAgent(), loopbackOnly: ctx.settings.loopbackOnly }),
+    config,
+  );
   const peek = ctx.data.isEnrolled()
     ? await Spool.inspect(ctx.data.spoolDir).catch(() => undefined)
     : undefined;

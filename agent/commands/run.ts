@@ -26,7 +26,11 @@ export async function runCommand(ctx: CommandContext): Promise<number> {
       spool,
       transport: transportFor(identity, token),
       config: ctx.data.readConfig() ?? EMPTY_CONFIG,
-      collectors: defaultCollectors({ userAgent: userAgent(), slowEveryMs: s.slowEveryMs, loopbackOnly: s.loopbackOnly }),
+      collectors: defaultCollectors({
+        userAgent: userAgent(),
+        slowEveryMs: s.slowEveryMs,
+        loopbackOnly: s.loopbackOnly,
+      }),
       version: AGENT_VERSION,
       log: stderrLog,
       intervalMs: s.intervalMs,

@@ -13,7 +13,7 @@ export interface HttpResponse {
 
 export interface HttpRequest {
   method: 'GET' | 'POST';
-  url: string;
+  url: string | URL;
   headers?: Record<string, string>;
   body?: string;
   /** Whole-request deadline. */
@@ -38,7 +38,7 @@ const agents = {
 };
 
 export function httpRequest(req: HttpRequest): Promise<HttpResponse> {
-  const u = new URL(req.url);
+  const u = typeof req.url === 'string' ? new URL(req.url) : req.url;
   const secure = u.protocol === 'https:';
   const mod = secure ? https : http;
   const max = req.maxResponseBytes ?? 1024 * 1024;

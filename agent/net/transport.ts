@@ -125,13 +125,16 @@ export async function enroll(
 export type ConfigPull = { changed: true; config: AgentConfig } | { changed: false };
 
 export class AgentTransport {
-  private readonly base: string;
+  private readonly configUrl: URL;
+  private readonly reportsUrl: URL;
   constructor(
     server: string,
     private readonly token: string,
     private readonly opts: TransportOptions,
   ) {
-    this.base = withSlash(server);
+    const base = withSlash(server);
+    this.configUrl = new URL('api/v1/agent/config', base);
+    this.reportsUrl = new URL('api/v1/agent/reports', base);
   }
 
   private headers(): Record<string, string> {
@@ -144,7 +147,7 @@ export class AgentTransport {
     if (etag) headers['if-none-match'] = etag.startsWith('"') || etag.startsWith('W/') ? etag : `"${etag}"`;
     const res = await send({
       method: 'GET',
-      url: new URL('api/v1/agent/config', this.base).href,
+      url: this.configUrl,
       headers,
       timeoutMs: this.opts.timeoutMs ?? 30_000,
     });
@@ -163,7 +166,7 @@ export class AgentTransport {
   async postReports(body: string): Promise<ReportsResponse> {
     const res = await send({
       method: 'POST',
-      url: new URL('api/v1/agent/reports', this.base).href,
+      url: this.reportsUrl,
       headers: this.headers(),
       body,
       timeoutMs: this.opts.timeoutMs ?? 60_000,

@@ -4,8 +4,21 @@
  * a least-privilege account and with a small V8 heap; see agent/README.md and ADR 0505.
  */
 
-/** V8 flags that keep the agent's RSS near a bare Node process (measured in test/bench/sections/agent.ts). */
-export const NODE_FLAGS = ['--max-old-space-size=48', '--max-semi-space-size=1'];
+/**
+ * V8 flags for the service (measured in test/bench/sections/agent.ts, ADR 0504):
+ * - `--jitless`: the agent's code runs a few milliseconds a minute, interpreted it costs the same
+ *   CPU and saves ~5 MB of RSS (no executable code space; WebAssembly, unused, is off);
+ * - `--no-memory-reducer`: V8 otherwise runs a full GC every time the process goes idle after a
+ *   burst of work — i.e. after every report — which more than doubled the CPU per report;
+ * - a small young generation and an old-space cap, so a leak ends in a restart, not a swapping PC.
+ */
+export const NODE_FLAGS = [
+  '--jitless',
+  '--no-expose-wasm', // said explicitly: --jitless otherwise warns on every start
+  '--no-memory-reducer',
+  '--max-semi-space-size=1',
+  '--max-old-space-size=64',
+];
 
 export interface ServiceSpec {
   nodePath: string;

@@ -2,23 +2,28 @@
  * Crash-safe small files: write a temporary file, fsync it, rename it over the old one, fsync the
  * folder. After a crash the file is either the old version or the new one, never half of each.
  */
-import { closeSync, fsyncSync, openSync } from 'node:fs';
-import { open, rename } from 'node:fs/promises';
+import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 
 const isWindows = process.platform === 'win32';
 
+/**
+ * Synchronous on purpose: these files are a few hundred bytes on a local disk, and the agent
+ * writes one per report; fs/promises' FileHandle round trips cost more CPU than the write.
+ */
 export async function writeFileAtomic(
   path: string,
   data: string,
   opts: { mode?: number; durable?: boolean } = {},
 ): Promise<void> {
   const tmp = `${path}.tmp`;
-  const fh = await open(tmp, 'w', opts.mode ?? 0o600);
+  const fd = openSync(tmp, 'w', opts.mode ?? 0o600);
   try {
-    await fh.writeFile(data, 'utf8');
-    if (opts.durable !== false) await fh.sync();
+    const buf = Buffer.from(data, 'utf8');
+    let off = 0;
+    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    if (opts.durable !== false) fsyncSync(fd);
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
   await renameRetrying(tmp, path);
   if (opts.durable !== false) fsyncDir(dirOf(path));
@@ -31,7 +36,7 @@ export async function writeFileAtomic(
 export async function renameRetrying(from: string, to: string): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      await rename(from, to);
+      renameSync(from, to);
       return;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;

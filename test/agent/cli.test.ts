@@ -127,7 +127,7 @@ describe('small pieces', () => {
       user: 'onestop-agent',
     });
     expect(unit).toContain(
-      'ExecStart=/usr/bin/node --max-old-space-size=48 --max-semi-space-size=1 "/opt/onestop agent/a.mjs" run --data-dir /var/lib/onestop-agent',
+      'ExecStart=/usr/bin/node --jitless --no-expose-wasm --no-memory-reducer --max-semi-space-size=1 --max-old-space-size=64 "/opt/onestop agent/a.mjs" run --data-dir /var/lib/onestop-agent',
     );
     expect(unit).toMatch(/^ProtectHome=read-only$/m);
     const custom = systemdUnit({

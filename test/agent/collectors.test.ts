@@ -26,7 +26,13 @@ import {
   type SysfsUsbEntry,
 } from '../../agent/collectors/peripherals-parse.js';
 import { SystemCollector } from '../../agent/collectors/system.js';
-import { cpuBusyPct, memUsedPct, totalTimes } from '../../agent/collectors/system-parse.js';
+import {
+  cpuBusyPct,
+  memUsedPct,
+  parseMeminfo,
+  parseProcStat,
+  totalTimes,
+} from '../../agent/collectors/system-parse.js';
 import { TargetsCollector } from '../../agent/collectors/targets.js';
 import type { AgentConfig } from '../../shared/schemas/agent.js';
 
@@ -268,6 +274,23 @@ describe('system', () => {
     expect(cpuBusyPct(totalTimes([]), totalTimes([]))).toBeUndefined();
     expect(memUsedPct(8e9, 2e9)).toBe(75);
     expect(memUsedPct(0, 0)).toBeUndefined();
+  });
+
+  it('reads the aggregate line of Linux /proc/stat (iowait idle; irq, softirq, steal busy)', () => {
+    const t = parseProcStat(fx('linux/proc-stat.txt'));
+    const [, user, nice, system, idle, iowait, irq, softirq, steal] = fx('linux/proc-stat.txt')
+      .split('\n')[0]!
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    expect(t).toEqual({ user, nice, sys: system, idle: idle! + iowait!, irq: irq! + softirq! + steal! });
+    expect(parseProcStat('intr 1 2 3')).toBeUndefined();
+    const m = parseMeminfo(fx('linux/proc-meminfo-head.txt'));
+    expect(m?.totalKb).toBeGreaterThan(m!.availableKb);
+    expect(parseMeminfo('MemTotal: 100 kB\nMemFree: 10 kB\n')).toBeUndefined();
+    const a = parseProcStat('cpu  100 0 50 800 50 0 0 0 0 0')!;
+    const b = parseProcStat('cpu  200 0 100 1500 100 0 0 0 0 0')!;
+    expect(cpuBusyPct(a, b)).toBe(16.7);
   });
 
   it('collects from this machine', async () => {

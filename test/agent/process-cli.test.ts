@@ -16,7 +16,6 @@ beforeAll(async () => {
 });
 afterAll(() => bundle?.remove());
 
-
 async function enrolled(stub: StubServer): Promise<string> {
   const dir = tempDataDir();
   const r = await bundle.run(['enroll', '--server', stub.url, '--token', 'oet_good', '--data-dir', dir]);
@@ -64,7 +63,7 @@ describe('command line', () => {
     const r = await bundle.run(['install-service', '--print', '--data-dir', '/var/lib/onestop-agent']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(
-      `ExecStart=${process.execPath} --max-old-space-size=48 --max-semi-space-size=1 ${bundle.file} run --data-dir /var/lib/onestop-agent`,
+      `ExecStart=${process.execPath} --jitless --no-expose-wasm --no-memory-reducer --max-semi-space-size=1 --max-old-space-size=64 ${bundle.file} run --data-dir /var/lib/onestop-agent`,
     );
     expect(r.stdout).toMatch(/^User=onestop-agent$/m);
     expect(r.stdout).toMatch(/^StateDirectory=onestop-agent$/m);

@@ -129,13 +129,45 @@ describe('spool', () => {
     expect(b2?.lastSeq).toBe(109);
     await again.ack(109);
     expect(again.counters().pending).toBe(0);
-    expect(segFiles(d)).toEqual([]);
+    // The segment still written to stays (no file churn per report) until it is full.
+    expect(segFiles(d)).toEqual(['0000000000000100.seg']);
     await again.close();
 
     // Everything acknowledged and deleted: the seq still continues after a restart.
     const third = await Spool.open(d, { nowSec: () => 50 });
+    expect(segFiles(d)).toEqual([]);
     expect(third.allocateSeq()).toBe(110);
     await third.close();
+  });
+
+  it('deletes delivered segments once rotated, with the covering ack on disk first', async () => {
+    const d = newDir();
+    const s = await Spool.open(d, { nowSec: () => 1, segmentBytes: 4096, maxBytes: 1 << 20 });
+    await appendN(s, 30, 500); // ~18 KB: five segments or so
+    const before = segFiles(d).length;
+    expect(before).toBeGreaterThan(3);
+    await s.ack(20);
+    expect(segFiles(d).length).toBeLessThan(before);
+    expect(JSON.parse(readFileSync(join(d, 'state.json'), 'utf8')).ackedSeq).toBe(20);
+    await s.ack(30);
+    expect(segFiles(d)).toHaveLength(1);
+    await s.close();
+  });
+
+  it('lets an ack lag on disk when nothing is deleted: a crash only resends (deduplicated) reports', async () => {
+    const d = newDir();
+    let now = 0;
+    const s = await Spool.open(d, { nowSec: () => 1, nowMs: () => now, ackPersistEveryMs: 30_000 });
+    await appendN(s, 3);
+    now = 40_000;
+    await s.ack(1); // persisted: 30 s passed
+    now = 45_000;
+    await s.ack(2); // not yet persisted
+    // Simulate a crash: reopen without close().
+    const again = await Spool.open(d, { nowSec: () => 1 });
+    expect(again.counters()).toMatchObject({ ackedSeq: 1, pending: 2 });
+    expect(again.allocateSeq()).toBe(4);
+    await again.close();
   });
 
   it('limits a batch by bytes but always sends at least one record', async () => {
