@@ -12,6 +12,8 @@ export class StubServer {
   fault: Fault = 'none';
   /** Reports stored, by seq, with how many times each arrived. */
   readonly stored = new Map<number, { body: any; times: number }>();
+  /** Reports by agent token, for fleets (each simulated PC gets its own token). */
+  readonly byToken = new Map<string, any[]>();
   readonly reportRequests: { at: number; status: number; count: number }[] = [];
   configRequests = 0;
   config: AgentConfig = {
@@ -53,9 +55,16 @@ export class StubServer {
         const b = JSON.parse(body);
         if (b.enrollmentToken !== 'oet_good')
           return send(401, { title: 'Unauthenticated', status: 401, detail: 'bad token' });
+        if (String(b.hardwareId).startsWith('sim:'))
+          return send(201, {
+            deviceId: `dev-${b.hardwareId}`,
+            agentToken: `oda_stub.${b.hardwareId}`,
+            config: this.config,
+          });
         return send(201, { deviceId: 'dev-1', agentToken: 'oda_stub', config: this.config });
       }
-      if (req.headers.authorization !== 'Bearer oda_stub' || this.fault === '401')
+      const auth = req.headers.authorization ?? '';
+      if (!(auth === 'Bearer oda_stub' || auth.startsWith('Bearer oda_stub.')) || this.fault === '401')
         return send(401, { title: 'Unauthenticated', status: 401, detail: 'token revoked' });
       if (req.url === '/api/v1/agent/config') {
         this.configRequests++;
@@ -84,6 +93,9 @@ export class StubServer {
           return res.end('<html><body>Cổng đăng nhập Wi-Fi</body></html>');
         }
         log(200);
+        const mine = this.byToken.get(auth) ?? [];
+        this.byToken.set(auth, mine);
+        mine.push(...reports);
         let accepted = 0;
         for (const r of reports) {
           const prev = this.stored.get(r.seq);
