@@ -478,9 +478,10 @@ export async function actOnTicket(
             },
           };
         newMinutes = { ...(t.sla as unknown as TicketSla), ...r.sla };
+        // Every estimate starts a new round: an earlier chain (say, a rejected one) no longer applies.
+        const round = t.approvalRound + 1;
+        set.approvalRound = round;
         if (needsApproval) {
-          const round = t.approvalRound + 1;
-          set.approvalRound = round;
           const cal = await loadCalendar(tx, ctx.rootId);
           const due = new Date(approvalDue(cal.compiled, now.getTime(), r.sla.approveMinutes));
           data.approvalRound = round;
