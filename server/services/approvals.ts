@@ -50,7 +50,7 @@ export async function decide(
           vi: `Phiếu không chờ phê duyệt (trạng thái "${status}").`,
           en: `The ticket is not awaiting approval (status ${status}).`,
         },
-        { status },
+        { ticketStatus: status },
       );
     const stepUnit = (await unitById(tx, step.unitId))!;
     // Prefer the user's own grant: a deputy grant only counts when they do not hold the role themselves.

@@ -95,7 +95,7 @@ export async function createDeputy(
   return deps.store.write(async (tx) => {
     const now = deps.clock.now();
     const unit = await unitByCode(tx, input.unitCode);
-    if (!unit || unit.archivedAt)
+    if (!unit || unit.archivedAt || !allowed(p.grants, 'unit.read', unit))
       throw fail.invalid(
         { vi: `Không tìm thấy đơn vị "${input.unitCode}".`, en: `Unit "${input.unitCode}" not found.` },
         [{ path: 'unitCode', message: 'unknown unit' }],

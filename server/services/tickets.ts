@@ -347,7 +347,7 @@ function notAllowedHere(action: Action, status: TicketStatus) {
       vi: `Không thể "${action}" khi phiếu đang ở trạng thái "${STATUS_VI[status] ?? status}" (${status}); chỉ được khi: ${ok}. Hãy tải lại phiếu.`,
       en: `"${action}" is not allowed while the ticket is ${status}; allowed in: ${ok}. Reload the ticket.`,
     },
-    { status },
+    { ticketStatus: status },
   );
 }
 

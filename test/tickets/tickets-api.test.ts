@@ -144,7 +144,10 @@ describe('listing', () => {
 describe('actions', () => {
   it('follows the state machine; bad bodies are 422, wrong statuses 409, wrong roles 403', async () => {
     const id = (await open(headBD.client, '00004')).body.id;
-    expect((await act(it1.client, id, { action: 'resolve' })).status).toBe(409);
+    const early = await act(it1.client, id, { action: 'resolve' });
+    expect(early.status).toBe(409);
+    expect(early.body).toMatchObject({ status: 409, ticketStatus: 'open' });
+    expect(early.headers.get('content-type')).toContain('application/problem+json');
     expect((await act(it1.client, id, { action: 'fly' })).status).toBe(422);
     expect((await act(it1.client, id, { action: 'estimate' })).status).toBe(422);
     expect((await act(it1.client, id, { action: 'comment' })).status).toBe(422);
