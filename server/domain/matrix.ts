@@ -285,24 +285,49 @@ export function validateMatrix(
     }
   });
 
-  const memo = new Map<string, UnitNode | null>();
-  const resolve = (u: UnitNode, at: string) => {
-    const key = `${u.id}|${at}`;
-    let hit = memo.get(key);
-    if (hit === undefined) {
-      hit = resolveAt(tree, u, at) ?? null;
-      memo.set(key, hit);
+  // Per level, the distinct places its rules name: a unit resolves each (role, at) once, however many
+  // rules share it, so validation stays fast enough to run on every save.
+  interface LevelPlace {
+    role: string;
+    at: string;
+    refs: { ruleId: string; field: string }[];
+  }
+  const placesAtLevel = new Map<string, LevelPlace[]>();
+  for (const level of body.levels) {
+    const byKey = new Map<string, LevelPlace>();
+    for (const r of body.rules) {
+      if (r.when.level !== '*' && !r.when.level.includes(level)) continue;
+      for (const { field, place } of placesOf(r)) {
+        if (staticBad.has(`${r.id}|${level}|${field}`)) continue;
+        const k = `${place.role}|${place.at}`;
+        let lp = byKey.get(k);
+        if (!lp) {
+          lp = { role: place.role, at: place.at, refs: [] };
+          byKey.set(k, lp);
+        }
+        lp.refs.push({ ruleId: r.id, field });
+      }
     }
-    return hit;
+    placesAtLevel.set(level, [...byKey.values()]);
+  }
+  const unstaffed = new Map<string, { role: string; unit: UnitNode; places: Set<LevelPlace> }>();
+  // Many warnings share the same places (e.g. unit_head@self of every commune): list their rules once
+  // per distinct combination of places.
+  const placeIndex = new Map<LevelPlace, number>();
+  for (const lps of placesAtLevel.values()) for (const lp of lps) placeIndex.set(lp, placeIndex.size);
+  const idsOfCombination = new Map<string, string[]>();
+  const ruleIdsOf = (lps: LevelPlace[]): string[] => {
+    const key = lps
+      .map((lp) => placeIndex.get(lp)!)
+      .sort((a, b) => a - b)
+      .join(',');
+    let ids = idsOfCombination.get(key);
+    if (!ids) {
+      ids = [...new Set(lps.flatMap((lp) => lp.refs.map((r) => r.ruleId)))].sort();
+      idsOfCombination.set(key, ids);
+    }
+    return ids;
   };
-  const rulesAtLevel = new Map<string, MatrixRule[]>();
-  for (const level of body.levels)
-    rulesAtLevel.set(
-      level,
-      body.rules.filter((r) => r.when.level === '*' || r.when.level.includes(level)),
-    );
-  const unstaffed = new Map<string, { role: string; unit: UnitNode; ruleIds: Set<string> }>();
-
   for (const u of tree.nodes) {
     const li = compiled.levelIdx.get(u.level);
     if (li === undefined) {
@@ -323,25 +348,26 @@ export function validateMatrix(
         ruleId: '*',
         message: `unit ${u.code} (${u.level}) would not be below its parent ${parent.code} (${parent.level}) in this matrix's level order`,
       });
-    for (const r of rulesAtLevel.get(u.level) ?? []) {
-      for (const { field, place } of placesOf(r)) {
-        if (staticBad.has(`${r.id}|${u.level}|${field}`)) continue;
-        const target = resolve(u, place.at);
-        if (!target) {
+    for (const lp of placesAtLevel.get(u.level) ?? []) {
+      const target = resolveAt(tree, u, lp.at);
+      if (!target) {
+        for (const ref of lp.refs)
           addUnresolved({
-            ruleId: r.id,
+            ruleId: ref.ruleId,
             unitCode: u.code,
             level: u.level,
-            field,
-            at: place.at,
-            message: `"${place.at}" names no unit for ${u.code}`,
+            field: ref.field,
+            at: lp.at,
+            message: `"${lp.at}" names no unit for ${u.code}`,
           });
-        } else if (opts.staffed && !opts.staffed(place.role, target.id)) {
-          const k = `${place.role}|${target.id}`;
-          const w = unstaffed.get(k) ?? { role: place.role, unit: target, ruleIds: new Set<string>() };
-          w.ruleIds.add(r.id);
+      } else if (opts.staffed && !opts.staffed(lp.role, target.id)) {
+        const k = `${lp.role}|${target.id}`;
+        let w = unstaffed.get(k);
+        if (!w) {
+          w = { role: lp.role, unit: target, places: new Set() };
           unstaffed.set(k, w);
         }
+        w.places.add(lp);
       }
     }
   }
@@ -349,7 +375,7 @@ export function validateMatrix(
   const warnings: UnstaffedWarning[] = [...unstaffed.values()].map((w) => ({
     role: w.role,
     unitCode: w.unit.code,
-    ruleIds: [...w.ruleIds].sort(),
+    ruleIds: ruleIdsOf([...w.places]),
     message: `nobody holds ${w.role} at ${w.unit.code}: tickets routed there wait in an unstaffed queue`,
   }));
 

@@ -85,6 +85,7 @@ export interface MatrixCell {
 }
 
 export interface UnresolvedPlace {
+  /** The rule that cannot route; `*` when the unit itself does not fit the matrix (unknown level, level order). */
   ruleId: string;
   /** The unit whose tickets could not be routed; absent when no unit of that level could ever resolve it. */
   unitCode?: string;
