@@ -7,10 +7,10 @@
  * which only calls it). Every function runs inside the caller's write transaction `tx` and never opens
  * its own. Signatures only ever gain optional things.
  */
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { TicketStatus } from '../../shared/enums.js';
 import { allUnits, rootUnit } from '../db/repos/units.js';
-import { matrixVersions, ticketEvents, tickets } from '../db/schema.js';
+import { approvalSteps, matrixVersions, ticketEvents, tickets } from '../db/schema.js';
 import type { Db } from '../db/store.js';
 import type { AppDeps } from '../deps.js';
 import {
@@ -21,7 +21,7 @@ import {
   route,
   type UnitTree,
 } from '../domain/matrix.js';
-import { computeSla, type SlaMinutes, type StatusChange } from '../domain/sla.js';
+import { approvalDue, computeSla, type SlaMinutes, type StatusChange } from '../domain/sla.js';
 import { SYSTEM_TRANSITIONS } from '../domain/ticket-state.js';
 import { fail } from '../http/problem.js';
 import { newId, sha256Hex } from '../security/crypto.js';
@@ -312,6 +312,37 @@ export async function replayAllLive(tx: Db, cal: LoadedCalendar): Promise<number
       by.set(e.ticketId, l);
     }
     for (const t of part) await replaySla(tx, t, { calendar: cal, events: by.get(t.id) ?? [] });
+    // Current approval steps get their deadline recounted on the corrected calendar too.
+    const pending = await tx
+      .select()
+      .from(approvalSteps)
+      .where(
+        and(
+          inArray(
+            approvalSteps.ticketId,
+            part.map((t) => t.id),
+          ),
+          isNull(approvalSteps.decision),
+          isNotNull(approvalSteps.startedAt),
+        ),
+      );
+    const minutesOf = new Map(
+      part.map((t) => [t.id, (t.sla as unknown as Partial<TicketSla>).approveMinutes]),
+    );
+    for (const st of pending) {
+      const m = minutesOf.get(st.ticketId);
+      if (!m || !st.startedAt) continue;
+      await tx
+        .update(approvalSteps)
+        .set({ dueAt: new Date(approvalDue(cal.compiled, st.startedAt.getTime(), m)) })
+        .where(
+          and(
+            eq(approvalSteps.ticketId, st.ticketId),
+            eq(approvalSteps.round, st.round),
+            eq(approvalSteps.step, st.step),
+          ),
+        );
+    }
   }
   return live.length;
 }

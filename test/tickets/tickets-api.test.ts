@@ -305,6 +305,23 @@ describe('calendar', () => {
       title: 'Mất mạng',
     });
     expect(t.body.sla.respondBy).toBe('2026-03-09T06:00:00.000Z');
+    const w = (
+      await admin.post('/api/v1/tickets', {
+        unitCode: '00004',
+        category: 'network',
+        severity: 'major',
+        title: 'Thay bộ chuyển mạch',
+      })
+    ).body.id;
+    for (const a of [
+      { action: 'acknowledge' },
+      { action: 'start' },
+      { action: 'estimate', costEstimateVnd: 9_000_000 },
+    ])
+      expect((await admin.post(`/api/v1/tickets/${w}/actions`, a)).status).toBe(200);
+    expect((await admin.get(`/api/v1/tickets/${w}`)).body.approvals[0].dueAt).toBe(
+      '2026-03-09T10:00:00.000Z',
+    ); // 17:00
     const cal = await admin.get('/api/v1/calendar');
     expect(cal.status).toBe(200);
     expect(cal.body.workingHours).toEqual([{ from: '08:00', to: '17:00' }]);
@@ -324,6 +341,10 @@ describe('calendar', () => {
     expect(put.body.ticketsReplayed).toBeGreaterThan(0);
     const after = await admin.get(`/api/v1/tickets/${t.body.id}`);
     expect(after.body.sla.respondBy).toBe('2026-03-10T05:00:00.000Z'); // Tue 08:00 + 4 h
+    // The pending approval step is recounted too: 480 minutes from Tue 08:00.
+    expect((await admin.get(`/api/v1/tickets/${w}`)).body.approvals[0].dueAt).toBe(
+      '2026-03-10T09:00:00.000Z',
+    );
 
     const bad = await admin.put('/api/v1/calendar', {
       ...body,
