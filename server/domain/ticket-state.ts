@@ -57,8 +57,12 @@ export const TRANSITIONS: Record<Action, Partial<Record<TicketStatus, Target>>> 
   acknowledge: from(['open'], 'acknowledged'),
   assign: from(LIVE, 'same'),
   start: from(['acknowledged', 'approved', 'waiting_parts'], 'in_progress'),
-  // After a rejection the handler may estimate again (a cheaper repair): a new approval round.
-  estimate: from(['in_progress', 'approved', 'rejected', 'waiting_parts'], 'in_progress'),
+  // A cost may be known on first assessment (open/acknowledged: the status stays unless approval is
+  // needed); after a rejection the handler may estimate again (a cheaper repair): a new approval round.
+  estimate: {
+    ...from(['open', 'acknowledged'], 'same'),
+    ...from(['in_progress', 'approved', 'rejected', 'waiting_parts'], 'in_progress'),
+  },
   wait_parts: from(['in_progress', 'approved'], 'waiting_parts'),
   resolve: from(['in_progress', 'approved', 'rejected', 'waiting_parts'], 'resolved'),
   close: from(['resolved'], 'closed'),
@@ -91,8 +95,8 @@ export function nextStatus(
 ): TicketStatus | undefined {
   const t = TRANSITIONS[action][status];
   if (t === undefined) return undefined;
-  if (t === 'same') return status;
   if (action === 'estimate' && opts.needsApproval) return 'awaiting_approval';
+  if (t === 'same') return status;
   return t;
 }
 

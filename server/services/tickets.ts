@@ -446,6 +446,7 @@ export async function actOnTicket(
           );
         const needsApproval = r.approvers.length > 0;
         to = nextStatus(status, action, { needsApproval })!;
+        if (!t.respondedAt) set.respondedAt = now;
         Object.assign(set, {
           costEstimateVnd: cost,
           estimatedBy: p.userId,

@@ -162,6 +162,34 @@ describe('approval chain', () => {
     expect(again.body.routing.ruleId).toBe('commune-major-b0');
   });
 
+  it('an estimate on first assessment (ticket still open) starts the chain too', async () => {
+    const t = await it1.client.post('/api/v1/tickets', {
+      unitCode: '00004',
+      category: 'peripheral',
+      severity: 'minor',
+      title: 'Camera quầy mờ',
+    });
+    const r = await it1.client.post(`/api/v1/tickets/${t.body.id}/actions`, {
+      action: 'estimate',
+      costEstimateVnd: 5_000_000,
+    });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ status: 'awaiting_approval', routing: { ruleId: 'commune-minor-b1' } });
+    expect(r.body.sla.respondedAt).toBeTruthy();
+    expect((await approve(headBD.client, t.body.id)).body.status).toBe('approved');
+    const small = await it1.client.post('/api/v1/tickets', {
+      unitCode: '00004',
+      category: 'peripheral',
+      severity: 'minor',
+      title: 'Chuột hỏng',
+    });
+    const r2 = await it1.client.post(`/api/v1/tickets/${small.body.id}/actions`, {
+      action: 'estimate',
+      costEstimateVnd: 4_999_999,
+    });
+    expect(r2.body.status).toBe('open');
+  });
+
   it('two holders deciding the same step at once: one wins, the other gets 409', async () => {
     const id = await estimated(6_000_000);
     const [a, b] = await Promise.all([approve(headBD.client, id), approve(headBD2.client, id)]);

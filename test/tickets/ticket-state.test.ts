@@ -23,6 +23,8 @@ const EXPECTED: Record<string, Record<string, string>> = {
   },
   start: { acknowledged: 'in_progress', approved: 'in_progress', waiting_parts: 'in_progress' },
   estimate: {
+    open: 'open',
+    acknowledged: 'acknowledged',
     in_progress: 'in_progress',
     approved: 'in_progress',
     rejected: 'in_progress',
@@ -42,9 +44,10 @@ describe('nextStatus: every action × status', () => {
   });
 
   it('estimate moves to awaiting_approval when the rule names approvers', () => {
-    for (const s of ['in_progress', 'approved', 'rejected', 'waiting_parts'] as const)
+    for (const s of ['open', 'acknowledged', 'in_progress', 'approved', 'rejected', 'waiting_parts'] as const)
       expect(nextStatus(s, 'estimate', { needsApproval: true })).toBe('awaiting_approval');
-    expect(nextStatus('open', 'estimate', { needsApproval: true })).toBeUndefined();
+    for (const s of ['awaiting_approval', 'resolved', 'closed'] as const)
+      expect(nextStatus(s, 'estimate', { needsApproval: true })).toBeUndefined();
   });
 
   it('no action leaves awaiting_approval except by a decision', () => {
