@@ -70,17 +70,13 @@ export interface TicketSla extends SlaMinutes {
 
 export type TicketRow = typeof tickets.$inferSelect;
 
-// Matrix versions never change once stored, so their compiled form can be kept by version number.
-const compiledVersions = new Map<number, CompiledMatrix>();
-
-export function compiledVersion(version: number, body: MatrixBody): CompiledMatrix {
-  let c = compiledVersions.get(version);
-  if (!c || c.body !== body) {
-    c = compileMatrix(body);
-    if (compiledVersions.size > 32) compiledVersions.clear();
-    compiledVersions.set(version, c);
-  }
-  return c;
+/**
+ * The compiled form of a stored matrix version. Compiling takes well under a millisecond (see the
+ * bench), so it is done per use: a process-wide cache keyed by version number would mix up two
+ * databases served from one process (tests do that), and bodies read from the database are new objects.
+ */
+export function compiledVersion(_version: number, body: MatrixBody): CompiledMatrix {
+  return compileMatrix(body);
 }
 
 /** Loads a stored matrix version (for escalation steps of the rule a ticket was routed by). */
