@@ -9,7 +9,12 @@ import { sessionMiddleware } from './http/auth-middleware.js';
 import type { AppEnv } from './http/context.js';
 import { ApiError, problemResponse } from './http/problem.js';
 import { authRoutes } from './routes/auth.js';
+import { calendarRoutes } from './routes/calendar.js';
+import { deputyRoutes } from './routes/deputies.js';
+import { matrixRoutes } from './routes/matrix.js';
+import { notificationRoutes } from './routes/notifications.js';
 import { opsRoutes } from './routes/ops.js';
+import { ticketRoutes } from './routes/tickets.js';
 import { unitRoutes } from './routes/units.js';
 import { userRoutes } from './routes/users.js';
 import { newId } from './security/crypto.js';
@@ -37,6 +42,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   api.route('/auth', authRoutes);
   api.route('/units', unitRoutes);
   api.route('/users', userRoutes);
+  api.route('/tickets', ticketRoutes);
+  api.route('/matrix', matrixRoutes);
+  api.route('/deputies', deputyRoutes);
+  api.route('/calendar', calendarRoutes);
+  api.route('/notifications', notificationRoutes);
   app.route('/api/v1', api);
 
   app.notFound((c) =>

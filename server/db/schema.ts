@@ -374,10 +374,15 @@ export const approvalSteps = sqliteTable(
     asDeputyOf: text('as_deputy_of'),
     decidedAt: ts('decided_at'),
     note: text('note'),
+    /** When the step became the current one (its approval clock started). */
+    startedAt: ts('started_at'),
+    /** When the scheduler escalated this step for passing `dueAt` undecided (once per step). */
+    escalatedAt: ts('escalated_at'),
   },
   (t) => [
     primaryKey({ columns: [t.ticketId, t.round, t.step] }),
     index('approval_pending').on(t.unitId, t.role),
+    index('approval_due').on(t.dueAt),
   ],
 );
 
@@ -390,6 +395,8 @@ export const ticketEvents = sqliteTable(
     seq: integer('seq').notNull(),
     at: ts('at').notNull(),
     type: text('type').notNull(),
+    /** user | agent | system (part of the hashed content). */
+    actorKind: text('actor_kind'),
     actorId: text('actor_id'),
     actorLabel: text('actor_label').notNull(),
     data: json<Record<string, unknown>>('data'),
@@ -410,7 +417,7 @@ export const notifications = sqliteTable(
     data: json<Record<string, unknown>>('data'),
     readAt: ts('read_at'),
   },
-  (t) => [index('notifications_user').on(t.userId, t.at)],
+  (t) => [index('notifications_user').on(t.userId, t.at), index('notifications_ticket').on(t.ticketId)],
 );
 
 /** Working calendar of a root unit: hours, weekend, holidays and swapped working days (data, not code). */
