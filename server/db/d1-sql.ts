@@ -1,0 +1,361 @@
+/**
+ * Reads the shape of the SQL that drizzle's sqlite dialect emits, for the D1 write recorder
+ * (see d1.ts and docs/adr/0200-d1-store.md): is a statement a read or a write, which table does it
+ * write, and — for a write with RETURNING — how to predict its result with a SELECT before it runs
+ * and how to guard, inside the commit batch, that the write returns exactly that prediction.
+ *
+ * It is not a SQL parser: it tokenises just enough (quotes, parentheses, `?` placeholders, keywords
+ * at the top level) to cut drizzle's regular output into clauses. Anything it does not recognise
+ * is reported as unsupported, never guessed.
+ */
+
+export type StatementClass = 'read' | 'write' | 'other';
+
+export interface Piece {
+  text: string;
+  params: unknown[];
+}
+
+export interface WriteShape {
+  kind: 'insert' | 'update' | 'delete';
+  table: string;
+  /** Column names of RETURNING, or undefined when the statement has none. */
+  returning?: string[];
+}
+
+export interface Prediction {
+  /**
+   * A SELECT yielding one row `{j}`: the JSON array of what the write's RETURNING would give now,
+   * each item `[...returning values, rowid]`. Absent when the rows can be computed without a query.
+   */
+  query?: Piece;
+  /** Rows computed locally (INSERT … VALUES of plain placeholders), in RETURNING order. */
+  rows?: unknown[][];
+  /** For UPDATE/DELETE: builds the guard statement that fails the batch unless `j` still holds. */
+  guard?: (j: string) => Piece;
+}
+
+export class UnsupportedSql extends Error {}
+
+interface Scan {
+  /** Top-level (paren depth 0, outside quotes) lower-cased words with their offsets. */
+  words: { w: string; at: number; end: number }[];
+  /** Offsets of top-level commas. */
+  commas: number[];
+  /** Offsets of every `?` placeholder (any depth), in order. */
+  params: number[];
+}
+
+function scan(sql: string): Scan {
+  const words: Scan['words'] = [];
+  const commas: number[] = [];
+  const params: number[] = [];
+  let depth = 0;
+  let i = 0;
+  const n = sql.length;
+  while (i < n) {
+    const ch = sql[i]!;
+    if (ch === "'" || ch === '"' || ch === '`') {
+      // Quoted string or identifier; a doubled quote is an escaped quote.
+      let j = i + 1;
+      for (;;) {
+        if (j >= n) throw new UnsupportedSql('unterminated quote');
+        if (sql[j] === ch) {
+          if (sql[j + 1] === ch) j += 2;
+          else break;
+        } else j++;
+      }
+      i = j + 1;
+    } else if (ch === '[') {
+      const j = sql.indexOf(']', i);
+      if (j < 0) throw new UnsupportedSql('unterminated bracket identifier');
+      i = j + 1;
+    } else if (ch === '-' && sql[i + 1] === '-') {
+      const j = sql.indexOf('\n', i);
+      i = j < 0 ? n : j + 1;
+    } else if (ch === '/' && sql[i + 1] === '*') {
+      const j = sql.indexOf('*/', i + 2);
+      i = j < 0 ? n : j + 2;
+    } else if (ch === '(') {
+      depth++;
+      i++;
+    } else if (ch === ')') {
+      depth--;
+      i++;
+    } else if (ch === '?') {
+      if (/[0-9]/.test(sql[i + 1] ?? '')) throw new UnsupportedSql('numbered placeholders');
+      params.push(i);
+      i++;
+    } else if (ch === ',') {
+      if (depth === 0) commas.push(i);
+      i++;
+    } else if (/[A-Za-z_]/.test(ch)) {
+      let j = i + 1;
+      while (j < n && /[A-Za-z0-9_$]/.test(sql[j]!)) j++;
+      if (depth === 0) words.push({ w: sql.slice(i, j).toLowerCase(), at: i, end: j });
+      i = j;
+    } else if (ch === ':' || ch === '@' || (ch === '$' && /[A-Za-z]/.test(sql[i + 1] ?? ''))) {
+      throw new UnsupportedSql('named placeholders');
+    } else i++;
+  }
+  return { words, commas, params };
+}
+
+export function classify(sql: string): StatementClass {
+  const s = scan(sql);
+  const first = s.words[0]?.w;
+  if (first === 'select') return 'read';
+  if (first === 'with') {
+    // A CTE in front of a write is a write (drizzle emits it only for selects, but be exact): the
+    // first top-level verb after the CTE definitions decides.
+    const verb = s.words.find((x) => ['select', 'insert', 'update', 'delete', 'replace'].includes(x.w));
+    return verb?.w === 'select' ? 'read' : verb ? 'write' : 'other';
+  }
+  if (first === 'insert' || first === 'update' || first === 'delete' || first === 'replace') return 'write';
+  return 'other';
+}
+
+/** `"name"` → `name`; anything else is not a plain identifier. */
+function unquote(id: string): string | undefined {
+  const m = /^\s*"((?:[^"]|"")+)"\s*$/.exec(id) ?? /^\s*`((?:[^`]|``)+)`\s*$/.exec(id);
+  return m ? m[1]!.replace(/""/g, '"').replace(/``/g, '`') : undefined;
+}
+
+const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** The name of the table right after `at` (`"t"`, `` `t` `` or a bare word). */
+function tableAfter(sql: string, at: number): { name: string; end: number } {
+  const m = /^\s*("(?:[^"]|"")+"|`(?:[^`]|``)+`|[A-Za-z_][A-Za-z0-9_]*)/.exec(sql.slice(at));
+  if (!m) throw new UnsupportedSql('table name not found');
+  const raw = m[1]!;
+  return { name: unquote(raw) ?? raw, end: at + m[0].length };
+}
+
+/** A column reference in a RETURNING list: `"c"` or `"t"."c"`. */
+function returnedColumn(item: string, table: string): string {
+  const t = item.trim();
+  const plain = unquote(t);
+  if (plain !== undefined) return plain;
+  const m = /^("(?:[^"]|"")+")\s*\.\s*("(?:[^"]|"")+")$/.exec(t);
+  if (m && unquote(m[1]!) === table) return unquote(m[2]!)!;
+  throw new UnsupportedSql(`RETURNING item ${t} is not a column of ${table}`);
+}
+
+interface Cut {
+  sql: string;
+  params: unknown[];
+  paramAt: number[];
+}
+
+/** The text and the bound values of `sql[from, to)`. */
+function slice(c: Cut, from: number, to: number): Piece {
+  const params: unknown[] = [];
+  c.paramAt.forEach((at, i) => {
+    if (at >= from && at < to) params.push(c.params[i]);
+  });
+  return { text: c.sql.slice(from, to), params };
+}
+
+function splitTopLevel(c: Cut, commas: number[], from: number, to: number): Piece[] {
+  const cuts = commas.filter((x) => x > from && x < to);
+  const out: Piece[] = [];
+  let start = from;
+  for (const x of [...cuts, to]) {
+    out.push(slice(c, start, x));
+    start = x + 1;
+  }
+  return out;
+}
+
+function join(pieces: (Piece | string)[]): Piece {
+  const text: string[] = [];
+  const params: unknown[] = [];
+  for (const p of pieces) {
+    if (typeof p === 'string') text.push(p);
+    else {
+      text.push(p.text);
+      params.push(...p.params);
+    }
+  }
+  return { text: text.join(''), params };
+}
+
+/** Fails the batch (SQLite "integer overflow") unless `cond` holds: D1 rolls the whole batch back. */
+export const GUARD_FAILURE = /integer overflow/i;
+function guardStatement(cond: Piece): Piece {
+  return join(['select case when ', cond, ' then 1 else abs(-9223372036854775808) end as guard']);
+}
+
+function jsonOf(names: string[], from: Piece): Piece {
+  const cols = [...names.map(q), q('__d1_rowid')].join(', ');
+  return join([`select json_group_array(json_array(${cols})) as j from (`, from, ')']);
+}
+
+/**
+ * Reads a drizzle write statement. With RETURNING, also says how to predict its rows; throws
+ * UnsupportedSql for shapes whose result cannot be predicted exactly (ON CONFLICT … RETURNING,
+ * UPDATE … FROM/ORDER BY/LIMIT, INSERT … SELECT, RETURNING of expressions).
+ */
+export function writeShape(sql: string, params: unknown[]): WriteShape & { predict?: () => Prediction } {
+  const s = scan(sql);
+  if (s.params.length !== params.length)
+    throw new UnsupportedSql(`statement has ${s.params.length} placeholders but ${params.length} values`);
+  const c: Cut = { sql, params, paramAt: s.params };
+  const w = s.words;
+  const kw = (word: string, after = 0) => w.find((x) => x.w === word && x.at >= after);
+  const ret = kw('returning');
+  const head = w[0]?.w;
+
+  const returningNames = (table: string) =>
+    ret
+      ? splitTopLevel(c, s.commas, ret.end, sql.length).map((p) => returnedColumn(p.text, table))
+      : undefined;
+
+  if (head === 'insert' || head === 'replace') {
+    const into = kw('into');
+    if (!into) throw new UnsupportedSql('INSERT without INTO');
+    const t = tableAfter(sql, into.end);
+    const shape: WriteShape = { kind: 'insert', table: t.name, returning: returningNames(t.name) };
+    if (!ret) return shape;
+    if (head === 'replace' || w[1]?.w === 'or')
+      throw new UnsupportedSql('INSERT OR …/REPLACE with RETURNING cannot be predicted');
+    if (kw('on', t.end) || kw('select', t.end) || kw('default', t.end))
+      throw new UnsupportedSql(
+        'INSERT … ON CONFLICT/SELECT/DEFAULT VALUES with RETURNING cannot be predicted on D1',
+      );
+    const values = kw('values', t.end);
+    if (!values) throw new UnsupportedSql('INSERT without VALUES');
+    // Column list: between the table name and VALUES, "(a, b, c)".
+    const colText = sql.slice(t.end, values.at).trim();
+    if (!colText.startsWith('(') || !colText.endsWith(')'))
+      throw new UnsupportedSql('INSERT without columns');
+    const columns = colText
+      .slice(1, -1)
+      .split(',')
+      .map((x) => unquote(x) ?? x.trim());
+    const tuplesText = slice(c, values.end, ret.at);
+    const names = shape.returning!;
+    return {
+      ...shape,
+      predict: () => {
+        // Fast path: tuples of plain placeholders and NULLs (drizzle's usual output) need no query.
+        const tuples = tuplesText.text.trim();
+        const tupleRe = /\(\s*((?:\?|null)(?:\s*,\s*(?:\?|null))*)\s*\)\s*(,|$)/iy;
+        const rows: unknown[][] = [];
+        let pos = 0;
+        let k = 0;
+        let plain = true;
+        while (pos < tuples.length) {
+          tupleRe.lastIndex = pos;
+          const m = tupleRe.exec(tuples);
+          if (!m) {
+            plain = false;
+            break;
+          }
+          const vals = m[1]!.split(',').map((v) => (v.trim() === '?' ? tuplesText.params[k++] : null));
+          if (vals.length !== columns.length) throw new UnsupportedSql('VALUES arity differs from columns');
+          const byName = new Map(columns.map((col, i) => [col, vals[i]]));
+          rows.push(
+            names.map((n) => {
+              if (!byName.has(n))
+                throw new UnsupportedSql(`RETURNING ${n} is not among the inserted columns`);
+              return byName.get(n) ?? null;
+            }),
+          );
+          pos = tupleRe.lastIndex;
+          while (tuples[pos] === ' ') pos++;
+        }
+        if (plain) return { rows };
+        // General VALUES: let SQLite evaluate them in a CTE named like the table, so qualified
+        // references in RETURNING still resolve.
+        const query = join([
+          `with ${q(t.name)}(${columns.map(q).join(', ')}) as (values `,
+          tuplesText,
+          `) select json_group_array(json_array(${names.map(q).join(', ')}, null)) as j from ${q(t.name)}`,
+        ]);
+        return { query };
+      },
+    };
+  }
+
+  if (head === 'update') {
+    const t = tableAfter(sql, w[0]!.end);
+    const shape: WriteShape = { kind: 'update', table: t.name, returning: returningNames(t.name) };
+    if (!ret) return shape;
+    const set = kw('set', t.end);
+    if (!set) throw new UnsupportedSql('UPDATE without SET');
+    for (const bad of ['from', 'order', 'limit'])
+      if (kw(bad, set.end))
+        throw new UnsupportedSql(`UPDATE … ${bad.toUpperCase()} … RETURNING is not supported`);
+    if (w[1]?.w === 'or') throw new UnsupportedSql('UPDATE OR … RETURNING is not supported');
+    const where = kw('where', set.end);
+    const setEnd = where?.at ?? ret.at;
+    const assignments = new Map<string, Piece>();
+    for (const p of splitTopLevel(c, s.commas, set.end, setEnd)) {
+      const eq = p.text.indexOf('=');
+      const col = eq > 0 ? unquote(p.text.slice(0, eq)) : undefined;
+      if (!col) throw new UnsupportedSql(`SET item ${p.text.trim()} is not "column" = expr`);
+      // The expression's placeholders all follow the "=", so the piece's values belong to it.
+      assignments.set(col, { text: p.text.slice(eq + 1), params: p.params });
+    }
+    const cond = where ? slice(c, where.end, ret.at) : { text: '1', params: [] };
+    const names = shape.returning!;
+    const tq = q(t.name);
+    // The row as the UPDATE would leave it: SET expressions over the old row, other columns as they are.
+    const rowNow = (): Piece =>
+      join([
+        'select ',
+        ...names.flatMap((n, i) => {
+          const a = assignments.get(n);
+          const sep = i > 0 ? ', ' : '';
+          return a ? [sep, '(', a, `) as ${q(n)}`] : [`${sep}${tq}.${q(n)} as ${q(n)}`];
+        }),
+        `, ${tq}.rowid as "__d1_rowid" from ${tq} where `,
+        cond,
+        ' order by "__d1_rowid"',
+      ]);
+    return {
+      ...shape,
+      predict: () => ({
+        query: jsonOf(names, rowNow()),
+        guard: (j) =>
+          guardStatement(join(['(', jsonOf(names, rowNow()), ') is ', { text: '?', params: [j] }])),
+      }),
+    };
+  }
+
+  if (head === 'delete') {
+    const from = kw('from');
+    if (!from) throw new UnsupportedSql('DELETE without FROM');
+    const t = tableAfter(sql, from.end);
+    const shape: WriteShape = { kind: 'delete', table: t.name, returning: returningNames(t.name) };
+    if (!ret) return shape;
+    for (const bad of ['order', 'limit'])
+      if (kw(bad, t.end))
+        throw new UnsupportedSql(`DELETE … ${bad.toUpperCase()} … RETURNING is not supported`);
+    const where = kw('where', t.end);
+    const cond = where ? slice(c, where.end, ret.at) : { text: '1', params: [] };
+    const names = shape.returning!;
+    const tq = q(t.name);
+    const rowNow = (): Piece =>
+      join([
+        `select ${names.map((n) => `${tq}.${q(n)} as ${q(n)}`).join(', ')}, ${tq}.rowid as "__d1_rowid" from ${tq} where `,
+        cond,
+        ' order by "__d1_rowid"',
+      ]);
+    return {
+      ...shape,
+      predict: () => ({
+        query: jsonOf(names, rowNow()),
+        guard: (j) =>
+          guardStatement(join(['(', jsonOf(names, rowNow()), ') is ', { text: '?', params: [j] }])),
+      }),
+    };
+  }
+  throw new UnsupportedSql(`not a write: ${sql.slice(0, 40)}`);
+}
+
+/** Tables a statement names (quoted identifiers), to spot a read of a table this write already changed. */
+export function mentions(sql: string, table: string): boolean {
+  return sql.includes(q(table)) || sql.includes(`\`${table}\``);
+}

@@ -1,0 +1,280 @@
+/**
+ * The D1 store's promises (docs/adr/0200-d1-store.md) against wrangler's local D1: atomic commit,
+ * RETURNING answered exactly, lost races detected at commit and re-run, unique keys taken between
+ * check and commit re-run, reads of one's own writes flagged, unsupported shapes refused.
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import journal from '../../migrations/meta/_journal.json' with { type: 'json' };
+import { type D1Store, d1MigrationStatus, openD1Store } from '../../server/db/d1.js';
+import { unitByCode } from '../../server/db/repos/units.js';
+import { auditEvents, loginThrottle, units } from '../../server/db/schema.js';
+import { fail } from '../../server/http/problem.js';
+import { newId } from '../../server/security/crypto.js';
+import { audit } from '../../server/services/audit.js';
+import { capturingLogger, type LocalD1, openLocalD1 } from './local-d1.js';
+
+let d1: LocalD1;
+let store: D1Store;
+const log = capturingLogger();
+
+beforeAll(async () => {
+  d1 = await openLocalD1();
+  store = openD1Store(d1.DB, { logger: log });
+});
+afterAll(async () => d1?.dispose());
+
+let n = 0;
+function unitRow(over: Partial<typeof units.$inferInsert> = {}) {
+  const id = newId();
+  const now = new Date('2026-03-02T01:00:00Z');
+  return {
+    id,
+    code: `T${Date.now().toString(36)}${n++}`.toUpperCase(),
+    name: 'Phường Ba Đình',
+    level: 'commune',
+    parentId: null,
+    path: `/${id}/`,
+    depth: 1,
+    createdAt: now,
+    updatedAt: now,
+    ...over,
+  };
+}
+
+/** A promise with its resolver, to hold one writer at a chosen point while another commits. */
+function gate() {
+  let open!: () => void;
+  const p = new Promise<void>((r) => {
+    open = r;
+  });
+  return { p, open };
+}
+
+const count = async (table: typeof units | typeof auditEvents, where: ReturnType<typeof eq>) =>
+  (await store.read.select({ n: sql<number>`count(*)` }).from(table).where(where))[0]!.n;
+
+describe('D1 store', () => {
+  it('reports the migrations wrangler applied against those bundled', async () => {
+    expect(await d1MigrationStatus(d1.DB, journal)).toEqual({ applied: 1, expected: 1 });
+    const future = { entries: [...journal.entries, { tag: '0001_future' }] };
+    expect(await d1MigrationStatus(d1.DB, future)).toEqual({ applied: 1, expected: 2 });
+    expect(await d1MigrationStatus(d1.DB, journal, 'no_such_table')).toEqual({ applied: 0, expected: 1 });
+  });
+
+  it('commits all writes of a write together, and nothing when the function throws', async () => {
+    const a = unitRow();
+    await store.write(async (tx) => {
+      await tx.insert(units).values(a);
+      await audit(tx, {
+        at: a.createdAt,
+        actorId: null,
+        actorKind: 'system',
+        action: 't',
+        targetType: 'unit',
+        targetId: a.id,
+      });
+    });
+    expect(await count(units, eq(units.id, a.id))).toBe(1);
+    expect(await count(auditEvents, eq(auditEvents.targetId, a.id))).toBe(1);
+
+    const b = unitRow();
+    await expect(
+      store.write(async (tx) => {
+        await tx.insert(units).values(b);
+        await audit(tx, {
+          at: b.createdAt,
+          actorId: null,
+          actorKind: 'system',
+          action: 't',
+          targetType: 'unit',
+          targetId: b.id,
+        });
+        throw fail.invalid('no');
+      }),
+    ).rejects.toMatchObject({ status: 422 });
+    expect(await count(units, eq(units.id, b.id))).toBe(0);
+    expect(await count(auditEvents, eq(auditEvents.targetId, b.id))).toBe(0);
+  });
+
+  it('rolls back the whole batch when a later statement fails in the database', async () => {
+    const a = unitRow();
+    const dup = unitRow({ code: a.code.toLowerCase() }); // unique regardless of case
+    await expect(
+      store.write(async (tx) => {
+        await tx.insert(units).values(a);
+        await tx.insert(units).values(dup);
+      }),
+    ).rejects.toThrow(/UNIQUE/);
+    expect(await count(units, eq(units.id, a.id))).toBe(0);
+  });
+
+  it('answers INSERT … RETURNING with the row that is then committed', async () => {
+    const a = unitRow({ areaM2: 120.5, officers: 7 });
+    const [got] = await store.write((tx) => tx.insert(units).values(a).returning());
+    const stored = await unitByCode(store.read, a.code);
+    expect(got).toEqual(stored);
+    expect(got!.createdAt).toBeInstanceOf(Date);
+    expect(log.lines.filter((l) => l.msg.includes('differed'))).toEqual([]);
+  });
+
+  it('a conditional transition commits for one writer; the other re-runs and sees its lost race', async () => {
+    const a = unitRow({ name: 'open' });
+    await store.write((tx) => tx.insert(units).values(a));
+    const predicted = gate();
+    const hold = gate();
+    let runs = 0;
+    const slow = store.write(async (tx) => {
+      runs++;
+      const [row] = await tx
+        .update(units)
+        .set({ name: 'closed-by-slow' })
+        .where(and(eq(units.id, a.id), eq(units.name, 'open')))
+        .returning();
+      if (runs === 1) {
+        predicted.open();
+        await hold.p; // the other writer commits meanwhile
+      }
+      if (!row) throw fail.conflict('lost race');
+      await audit(tx, {
+        at: a.createdAt,
+        actorId: null,
+        actorKind: 'system',
+        action: 'slow',
+        targetType: 'unit',
+        targetId: a.id,
+      });
+      return row;
+    });
+    await predicted.p;
+    const retriesBefore = store.stats.retries;
+    const [fast] = await store.write((tx) =>
+      tx
+        .update(units)
+        .set({ name: 'closed-by-fast' })
+        .where(and(eq(units.id, a.id), eq(units.name, 'open')))
+        .returning(),
+    );
+    expect(fast?.name).toBe('closed-by-fast');
+    hold.open();
+    await expect(slow).rejects.toMatchObject({ status: 409 });
+    expect(runs).toBe(2);
+    expect(store.stats.retries).toBe(retriesBefore + 1);
+    expect((await unitByCode(store.read, a.code))?.name).toBe('closed-by-fast');
+    // The slow writer's audit row, buffered in its first attempt, was never written.
+    expect(
+      await count(auditEvents, and(eq(auditEvents.targetId, a.id), eq(auditEvents.action, 'slow'))!),
+    ).toBe(0);
+  });
+
+  it('an UPDATE … RETURNING over a changed value is re-run, so each writer sees what it committed', async () => {
+    const a = unitRow({ depth: 0 });
+    await store.write((tx) => tx.insert(units).values(a));
+    const predicted = gate();
+    const hold = gate();
+    let runs = 0;
+    const slow = store.write(async (tx) => {
+      runs++;
+      const [row] = await tx
+        .update(units)
+        .set({ depth: sql`${units.depth} + 1` })
+        .where(eq(units.id, a.id))
+        .returning({ depth: units.depth });
+      if (runs === 1) {
+        predicted.open();
+        await hold.p;
+      }
+      return row!.depth;
+    });
+    await predicted.p;
+    const fast = await store.write(async (tx) => {
+      const [row] = await tx
+        .update(units)
+        .set({ depth: sql`${units.depth} + 1` })
+        .where(eq(units.id, a.id))
+        .returning({ depth: units.depth });
+      return row!.depth;
+    });
+    hold.open();
+    expect([fast, await slow]).toEqual([1, 2]);
+    expect(runs).toBe(2);
+    expect((await unitByCode(store.read, a.code))?.depth).toBe(2);
+  });
+
+  it('a unique key taken between the check and the commit re-runs the function, which then sees it', async () => {
+    const code = unitRow().code;
+    const checked = gate();
+    const hold = gate();
+    let runs = 0;
+    const slow = store.write(async (tx) => {
+      runs++;
+      if (await unitByCode(tx, code)) throw fail.conflict(`Unit ${code} exists`);
+      if (runs === 1) {
+        checked.open();
+        await hold.p;
+      }
+      await tx.insert(units).values(unitRow({ code }));
+    });
+    await checked.p;
+    await store.write((tx) => tx.insert(units).values(unitRow({ code })));
+    hold.open();
+    await expect(slow).rejects.toMatchObject({ status: 409 });
+    expect(runs).toBe(2);
+    expect(await count(units, eq(units.code, code))).toBe(1);
+  });
+
+  it('flags a read of a table the same write already changed (D1 reads do not see it)', async () => {
+    const a = unitRow();
+    const seen = await store.write(
+      async (tx) => {
+        await tx.insert(units).values(a);
+        return unitByCode(tx, a.code);
+      },
+      { label: 'test.read-own-write' },
+    );
+    expect(seen).toBeUndefined(); // documented: not read-your-writes
+    expect(log.lines).toContainEqual(
+      expect.objectContaining({ level: 'warn', fields: { label: 'test.read-own-write', table: 'units' } }),
+    );
+  });
+
+  it('refuses RETURNING shapes it cannot predict, writing nothing', async () => {
+    await expect(
+      store.write((tx) =>
+        tx
+          .insert(loginThrottle)
+          .values({ key: 'ip:203.0.113.9', failures: 1, windowStart: new Date() })
+          .onConflictDoNothing()
+          .returning(),
+      ),
+    ).rejects.toSatisfy((e: any) => /ON CONFLICT/.test(String(e.cause?.message))); // drizzle wraps it
+    expect(
+      (await store.read.select().from(loginThrottle).where(eq(loginThrottle.key, 'ip:203.0.113.9'))).length,
+    ).toBe(0);
+  });
+
+  it('says clearly that a buffered write has no row count yet', async () => {
+    await expect(
+      store.write(async (tx) => {
+        const r = (await tx.insert(units).values(unitRow()).run()) as unknown as {
+          meta: { changes: number };
+        };
+        return r.meta.changes;
+      }),
+    ).rejects.toThrow(/use \.returning\(\)/i);
+  });
+
+  it('an upsert without RETURNING is buffered and committed as written', async () => {
+    const key = 'user:nguyen.van.a';
+    const w = new Date('2026-03-02T02:00:00Z');
+    for (const failures of [1, 2])
+      await store.write((tx) =>
+        tx
+          .insert(loginThrottle)
+          .values({ key, failures, windowStart: w })
+          .onConflictDoUpdate({ target: loginThrottle.key, set: { failures } }),
+      );
+    const [row] = await store.read.select().from(loginThrottle).where(eq(loginThrottle.key, key));
+    expect(row).toEqual({ key, failures: 2, windowStart: w, blockedUntil: null });
+  });
+});
