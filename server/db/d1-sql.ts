@@ -156,6 +156,8 @@ function slice(c: Cut, from: number, to: number): Piece {
   return { text: c.sql.slice(from, to), params };
 }
 
+const trimmed = (p: Piece): Piece => ({ text: p.text.trim(), params: p.params });
+
 function splitTopLevel(c: Cut, commas: number[], from: number, to: number): Piece[] {
   const cuts = commas.filter((x) => x > from && x < to);
   const out: Piece[] = [];
@@ -296,9 +298,9 @@ export function writeShape(sql: string, params: unknown[]): WriteShape & { predi
       const col = eq > 0 ? unquote(p.text.slice(0, eq)) : undefined;
       if (!col) throw new UnsupportedSql(`SET item ${p.text.trim()} is not "column" = expr`);
       // The expression's placeholders all follow the "=", so the piece's values belong to it.
-      assignments.set(col, { text: p.text.slice(eq + 1), params: p.params });
+      assignments.set(col, { text: p.text.slice(eq + 1).trim(), params: p.params });
     }
-    const cond = where ? slice(c, where.end, ret.at) : { text: '1', params: [] };
+    const cond = where ? trimmed(slice(c, where.end, ret.at)) : { text: '1', params: [] };
     const names = shape.returning!;
     const tq = q(t.name);
     // The row as the UPDATE would leave it: SET expressions over the old row, other columns as they are.
@@ -334,7 +336,7 @@ export function writeShape(sql: string, params: unknown[]): WriteShape & { predi
       if (kw(bad, t.end))
         throw new UnsupportedSql(`DELETE … ${bad.toUpperCase()} … RETURNING is not supported`);
     const where = kw('where', t.end);
-    const cond = where ? slice(c, where.end, ret.at) : { text: '1', params: [] };
+    const cond = where ? trimmed(slice(c, where.end, ret.at)) : { text: '1', params: [] };
     const names = shape.returning!;
     const tq = q(t.name);
     const rowNow = (): Piece =>

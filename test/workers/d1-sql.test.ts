@@ -1,0 +1,142 @@
+/** Reading drizzle's SQL for the D1 recorder: classification, tables, predictions, refusals. */
+import { and, eq, sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/d1';
+import { describe, expect, it } from 'vitest';
+import { classify, mentions, UnsupportedSql, writeShape } from '../../server/db/d1-sql.js';
+import * as schema from '../../server/db/schema.js';
+
+// Only builds SQL (toSQL), never runs it: no binding needed.
+const db = drizzle({} as never, { schema });
+const { units, loginThrottle, enrollmentTokens } = schema;
+
+describe('classify', () => {
+  it.each([
+    ['select "id" from "units"', 'read'],
+    ['  SELECT 1', 'read'],
+    ['with "x" as (select 1) select replace(a, b, c) from "x"', 'read'],
+    ['with "x" as (select 1) insert into "t" select * from "x"', 'write'],
+    ['insert into "units" ("id") values (?)', 'write'],
+    ['update "units" set "name" = ?', 'write'],
+    ['delete from "units"', 'write'],
+    ['replace into "units" values (?)', 'write'],
+    ['begin', 'other'],
+    ['savepoint sp0', 'other'],
+    ['pragma foreign_keys', 'other'],
+  ])('%s → %s', (text, want) => {
+    expect(classify(text)).toBe(want);
+  });
+
+  it('ignores keywords inside strings, identifiers and comments', () => {
+    expect(classify(`select 'delete from x' as "update" -- insert\n`)).toBe('read');
+  });
+});
+
+describe('writeShape', () => {
+  it('names the table of each kind of write, without RETURNING', () => {
+    const ins = db
+      .insert(units)
+      .values({} as never)
+      .toSQL();
+    expect(writeShape(ins.sql, ins.params)).toEqual({ kind: 'insert', table: 'units', returning: undefined });
+    const up = db.update(units).set({ name: 'x' }).where(eq(units.id, 'a')).toSQL();
+    expect(writeShape(up.sql, up.params)).toMatchObject({ kind: 'update', table: 'units' });
+    const del = db.delete(loginThrottle).where(eq(loginThrottle.key, 'k')).toSQL();
+    expect(writeShape(del.sql, del.params)).toMatchObject({ kind: 'delete', table: 'login_throttle' });
+  });
+
+  it('predicts INSERT … RETURNING from the bound values, without a query', () => {
+    const q = db
+      .insert(enrollmentTokens)
+      .values([
+        {
+          id: 'a',
+          tokenHash: 'h1',
+          unitId: 'u',
+          createdBy: 'x',
+          createdAt: new Date(5),
+          expiresAt: new Date(9),
+          maxUses: 3,
+        },
+        {
+          id: 'b',
+          tokenHash: 'h2',
+          unitId: 'u',
+          createdBy: 'x',
+          createdAt: new Date(5),
+          expiresAt: new Date(9),
+          maxUses: 4,
+        },
+      ])
+      .returning({
+        id: enrollmentTokens.id,
+        uses: enrollmentTokens.uses,
+        revokedAt: enrollmentTokens.revokedAt,
+      })
+      .toSQL();
+    const shape = writeShape(q.sql, q.params);
+    expect(shape.returning).toEqual(['id', 'uses', 'revoked_at']);
+    expect(shape.predict!()).toEqual({
+      rows: [
+        ['a', 0, null],
+        ['b', 0, null],
+      ],
+    });
+  });
+
+  it('predicts UPDATE … RETURNING with a SELECT of the SET expressions over the matching rows, and a guard', () => {
+    const q = db
+      .update(units)
+      .set({ name: 'Phường Hoàn Kiếm', depth: sql`${units.depth} + ${2}` })
+      .where(and(eq(units.id, 'id1'), eq(units.name, 'old')))
+      .returning({ name: units.name, depth: units.depth, code: units.code })
+      .toSQL();
+    const p = writeShape(q.sql, q.params).predict!();
+    expect(p.rows).toBeUndefined();
+    expect(p.query!.text).toBe(
+      'select json_group_array(json_array("name", "depth", "code", "__d1_rowid")) as j from (select (?) as "name", ("units"."depth" + ?) as "depth", "units"."code" as "code", "units".rowid as "__d1_rowid" from "units" where ("units"."id" = ? and "units"."name" = ?) order by "__d1_rowid")',
+    );
+    expect(p.query!.params).toEqual(['Phường Hoàn Kiếm', 2, 'id1', 'old']);
+    const g = p.guard!('[["x",1,"c",7]]');
+    expect(g.text).toMatch(
+      /^select case when \(select json_group_array.*\) is \? then 1 else abs\(-9223372036854775808\) end/,
+    );
+    expect(g.params).toEqual(['Phường Hoàn Kiếm', 2, 'id1', 'old', '[["x",1,"c",7]]']);
+  });
+
+  it('predicts DELETE … RETURNING from the rows that match now', () => {
+    const q = db.delete(units).where(eq(units.code, 'HN-X')).returning({ id: units.id }).toSQL();
+    const p = writeShape(q.sql, q.params).predict!();
+    expect(p.query!.params).toEqual(['HN-X']);
+    expect(p.query!.text).toContain('from "units" where "units"."code" = ? order by');
+  });
+
+  it.each([
+    [
+      'insert … on conflict … returning',
+      () =>
+        db
+          .insert(loginThrottle)
+          .values({ key: 'k', failures: 1, windowStart: new Date() })
+          .onConflictDoNothing()
+          .returning()
+          .toSQL(),
+    ],
+    [
+      'returning an expression',
+      () => ({ sql: 'update "units" set "name" = ? returning upper("name")', params: ['x'] }),
+    ],
+    [
+      'update … limit … returning',
+      () => ({ sql: 'update "units" set "name" = ? where 1 limit 1 returning "id"', params: ['x'] }),
+    ],
+    ['placeholders ≠ values', () => ({ sql: 'update "units" set "name" = ? returning "id"', params: [] })],
+  ])('refuses %s', (_name, build) => {
+    const q = build();
+    expect(() => writeShape(q.sql, q.params).predict?.()).toThrow(UnsupportedSql);
+  });
+});
+
+it('mentions finds a quoted table name', () => {
+  expect(mentions('select "id" from "units" where 1', 'units')).toBe(true);
+  expect(mentions('select "id" from "unit_x"', 'units')).toBe(false);
+});
