@@ -188,9 +188,69 @@ function guardStatement(cond: Piece): Piece {
   return join(['select case when ', cond, ' then 1 else abs(-9223372036854775808) end as guard']);
 }
 
+/** D1 allows 32 arguments per SQL function: longer rows are arrays of arrays of at most 30. */
+const JSON_ARGS = 30;
+
+/** `json_array(...)` of the columns, chunked under D1's function-argument limit. */
+function jsonRow(cols: string[]): string {
+  if (cols.length <= JSON_ARGS) return `json_array(${cols.join(', ')})`;
+  const groups: string[] = [];
+  for (let i = 0; i < cols.length; i += JSON_ARGS)
+    groups.push(`json_array(${cols.slice(i, i + JSON_ARGS).join(', ')})`);
+  return `json_array(${groups.join(', ')})`;
+}
+
+/** Parses one predicted row back into a flat array (undoing jsonRow's chunking). */
+export function flatRow(item: unknown[], width: number): unknown[] {
+  return width <= JSON_ARGS ? item : (item as unknown[][]).flat();
+}
+
 function jsonOf(names: string[], from: Piece): Piece {
-  const cols = [...names.map(q), q('__d1_rowid')].join(', ');
-  return join([`select json_group_array(json_array(${cols})) as j from (`, from, ')']);
+  const row = jsonRow([...names.map(q), q('__d1_rowid')]);
+  return join([`select json_group_array(${row}) as j from (`, from, ')']);
+}
+
+/** A SQL string literal: the guard's expected value is inlined so it costs no bound parameter (D1 allows 100). */
+const literal = (v: string) => `'${v.replace(/'/g, "''")}'`;
+
+/** D1 refuses a statement with more than 100 bound parameters. */
+export const MAX_PARAMS = 100;
+
+/**
+ * Cuts a multi-row `INSERT … VALUES (…), (…) [ON CONFLICT …]` whose values exceed D1's 100 bound
+ * parameters into several INSERTs over consecutive rows (same head and tail), to run in one batch.
+ * Undefined when no cut is needed or possible (one row alone over the limit fails loudly in D1).
+ */
+export function splitInsert(sql: string, params: unknown[], max = MAX_PARAMS): Piece[] | undefined {
+  if (params.length <= max) return undefined;
+  const s = scan(sql);
+  if (s.words[0]?.w !== 'insert' || s.params.length !== params.length) return undefined;
+  const values = s.words.find((x) => x.w === 'values');
+  if (!values) return undefined;
+  const tail = s.words.find((x) => x.at > values.end && (x.w === 'on' || x.w === 'returning'));
+  const c: Cut = { sql, params, paramAt: s.params };
+  const head = slice(c, 0, values.end);
+  const tailPiece = tail ? slice(c, tail.at, sql.length) : { text: '', params: [] };
+  const tuples = splitTopLevel(c, s.commas, values.end, tail?.at ?? sql.length).map(trimmed);
+  const fixed = head.params.length + tailPiece.params.length;
+  const chunks: Piece[] = [];
+  let cur: Piece[] = [];
+  let used = fixed;
+  const flush = () => {
+    if (cur.length === 0) return;
+    const body = cur.flatMap((t, i) => (i > 0 ? [', ', t] : [t]));
+    chunks.push(join([head, ' ', ...body, tail ? ' ' : '', tailPiece]));
+    cur = [];
+    used = fixed;
+  };
+  for (const t of tuples) {
+    if (fixed + t.params.length > max) return undefined;
+    if (used + t.params.length > max) flush();
+    cur.push(t);
+    used += t.params.length;
+  }
+  flush();
+  return chunks;
 }
 
 /**
@@ -273,7 +333,7 @@ export function writeShape(sql: string, params: unknown[]): WriteShape & { predi
         const query = join([
           `with ${q(t.name)}(${columns.map(q).join(', ')}) as (values `,
           tuplesText,
-          `) select json_group_array(json_array(${names.map(q).join(', ')}, null)) as j from ${q(t.name)}`,
+          `) select json_group_array(${jsonRow([...names.map(q), 'null'])}) as j from ${q(t.name)}`,
         ]);
         return { query };
       },
@@ -320,8 +380,7 @@ export function writeShape(sql: string, params: unknown[]): WriteShape & { predi
       ...shape,
       predict: () => ({
         query: jsonOf(names, rowNow()),
-        guard: (j) =>
-          guardStatement(join(['(', jsonOf(names, rowNow()), ') is ', { text: '?', params: [j] }])),
+        guard: (j) => guardStatement(join(['(', jsonOf(names, rowNow()), `) is ${literal(j)}`])),
       }),
     };
   }
@@ -349,8 +408,7 @@ export function writeShape(sql: string, params: unknown[]): WriteShape & { predi
       ...shape,
       predict: () => ({
         query: jsonOf(names, rowNow()),
-        guard: (j) =>
-          guardStatement(join(['(', jsonOf(names, rowNow()), ') is ', { text: '?', params: [j] }])),
+        guard: (j) => guardStatement(join(['(', jsonOf(names, rowNow()), `) is ${literal(j)}`])),
       }),
     };
   }

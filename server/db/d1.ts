@@ -18,7 +18,15 @@
 import { drizzle } from 'drizzle-orm/d1';
 import type { Logger } from '../deps.js';
 import { ApiError } from '../http/problem.js';
-import { classify, GUARD_FAILURE, mentions, UnsupportedSql, writeShape } from './d1-sql.js';
+import {
+  classify,
+  flatRow,
+  GUARD_FAILURE,
+  mentions,
+  splitInsert,
+  UnsupportedSql,
+  writeShape,
+} from './d1-sql.js';
 import * as schema from './schema.js';
 import type { Db, Store, WriteOptions } from './store.js';
 
@@ -75,7 +83,8 @@ function shaped(method: Method, names: string[], rows: unknown[][], opts?: { col
 }
 
 interface ReturningCheck {
-  index: number;
+  /** Batch positions of the statement (several when a long INSERT was cut under 100 parameters). */
+  indices: number[];
   names: string[];
   rows: unknown[][];
   sql: string;
@@ -135,7 +144,7 @@ class WriteRecorder {
       );
     this.written.add(shape.table);
     if (!shape.returning || !shape.predict) {
-      this.batch.push(this.d1.prepare(sql).bind(...params));
+      this.push(sql, params);
       return method === 'raw'
         ? []
         : method === 'first'
@@ -155,22 +164,29 @@ class WriteRecorder {
           .bind(...pred.query!.params)
           .first<string>('j')) ?? '[]';
       // Each predicted item ends with the row's rowid (or a null for inserts): not part of RETURNING.
-      rows = (JSON.parse(json) as unknown[][]).map((r) => r.slice(0, -1));
+      rows = (JSON.parse(json) as unknown[][]).map((r) => flatRow(r, names.length + 1).slice(0, -1));
     }
     if (pred.guard) {
       const g = pred.guard(json);
       this.batch.push(this.d1.prepare(g.text).bind(...g.params));
       this.guards++;
     }
-    this.checks.push({ index: this.batch.length, names, rows, sql });
-    this.batch.push(this.d1.prepare(sql).bind(...params));
+    this.checks.push({ indices: this.push(sql, params), names, rows, sql });
     return shaped(method, names, rows, opts);
+  }
+
+  /** Buffers a write, cut into several INSERTs when it binds more than D1's 100 parameters. */
+  private push(sql: string, params: unknown[]): number[] {
+    const parts = splitInsert(sql, params) ?? [{ text: sql, params }];
+    return parts.map((p) => this.batch.push(this.d1.prepare(p.text).bind(...p.params)) - 1);
   }
 
   /** After commit: RETURNING gave what `fn` was told (guards make it so for UPDATE/DELETE). */
   verify(results: D1Result[]): void {
     for (const c of this.checks) {
-      const got = (results[c.index]?.results ?? []).map((o) => c.names.map((n) => o[n] ?? null));
+      const got = c.indices.flatMap((i) =>
+        (results[i]?.results ?? []).map((o) => c.names.map((n) => o[n] ?? null)),
+      );
       if (JSON.stringify(got) !== JSON.stringify(c.rows))
         this.logger.error('d1 store: RETURNING differed from its prediction', {
           label: this.label,

@@ -2,7 +2,15 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import { describe, expect, it } from 'vitest';
-import { classify, mentions, UnsupportedSql, writeShape } from '../../server/db/d1-sql.js';
+import {
+  classify,
+  flatRow,
+  MAX_PARAMS,
+  mentions,
+  splitInsert,
+  UnsupportedSql,
+  writeShape,
+} from '../../server/db/d1-sql.js';
 import * as schema from '../../server/db/schema.js';
 
 // Only builds SQL (toSQL), never runs it: no binding needed.
@@ -97,10 +105,12 @@ describe('writeShape', () => {
     );
     expect(p.query!.params).toEqual(['Phường Hoàn Kiếm', 2, 'id1', 'old']);
     const g = p.guard!('[["x",1,"c",7]]');
+    // The expected JSON is inlined as a literal so the guard binds no more parameters than the write.
     expect(g.text).toMatch(
-      /^select case when \(select json_group_array.*\) is \? then 1 else abs\(-9223372036854775808\) end/,
+      /^select case when \(select json_group_array.*\) is '\[\["x",1,"c",7\]\]' then 1 else abs\(-9223372036854775808\) end/,
     );
-    expect(g.params).toEqual(['Phường Hoàn Kiếm', 2, 'id1', 'old', '[["x",1,"c",7]]']);
+    expect(g.params).toEqual(['Phường Hoàn Kiếm', 2, 'id1', 'old']);
+    expect(p.guard!("it's").text).toContain("is 'it''s' then");
   });
 
   it('predicts DELETE … RETURNING from the rows that match now', () => {
@@ -139,4 +149,46 @@ describe('writeShape', () => {
 it('mentions finds a quoted table name', () => {
   expect(mentions('select "id" from "units" where 1', 'units')).toBe(true);
   expect(mentions('select "id" from "unit_x"', 'units')).toBe(false);
+});
+
+describe('splitInsert', () => {
+  it('cuts a long VALUES list into INSERTs of at most 100 parameters, each keeping the ON CONFLICT tail', () => {
+    const w = new Date(7);
+    const rows = Array.from({ length: 40 }, (_, i) => ({ key: `k${i}`, failures: i, windowStart: w }));
+    const q = db
+      .insert(loginThrottle)
+      .values(rows)
+      .onConflictDoUpdate({ target: loginThrottle.key, set: { failures: 99 } })
+      .toSQL();
+    expect(q.params).toHaveLength(121);
+    const parts = splitInsert(q.sql, q.params)!;
+    expect(parts.length).toBe(2);
+    for (const p of parts) {
+      expect(p.params.length).toBeLessThanOrEqual(MAX_PARAMS);
+      expect(p.text).toMatch(
+        /^insert into "login_throttle" \("key", "failures", "window_start", "blocked_until"\) values \(\?, \?, \?, null\), .* on conflict \("login_throttle"."key"\) do update set "failures" = \?$/,
+      );
+      expect(p.params.at(-1)).toBe(99);
+      expect(p.text.split('?').length - 1).toBe(p.params.length);
+    }
+    expect(parts.flatMap((p) => p.params.slice(0, -1))).toEqual(q.params.slice(0, -1));
+  });
+
+  it('leaves short statements and non-inserts alone', () => {
+    expect(splitInsert('insert into "t" ("a") values (?)', [1])).toBeUndefined();
+    expect(splitInsert('update "t" set "a" = ?', Array(101).fill(1))).toBeUndefined();
+  });
+});
+
+it('chunks predicted rows wider than 30 columns and flattens them back', () => {
+  const q = db
+    .update(schema.tickets)
+    .set({ status: 'closed' })
+    .where(eq(schema.tickets.id, 't'))
+    .returning()
+    .toSQL();
+  const p = writeShape(q.sql, q.params).predict!();
+  expect(p.query!.text).toMatch(/json_group_array\(json_array\(json_array\(/);
+  const wide = Array.from({ length: 33 }, (_, i) => i);
+  expect(flatRow([wide.slice(0, 30), wide.slice(30)], 33)).toEqual(wide);
 });

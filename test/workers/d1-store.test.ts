@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import journal from '../../migrations/meta/_journal.json' with { type: 'json' };
 import { type D1Store, d1MigrationStatus, openD1Store } from '../../server/db/d1.js';
 import { unitByCode } from '../../server/db/repos/units.js';
-import { auditEvents, loginThrottle, units } from '../../server/db/schema.js';
+import { auditEvents, loginThrottle, tickets, units } from '../../server/db/schema.js';
 import { fail } from '../../server/http/problem.js';
 import { newId } from '../../server/security/crypto.js';
 import { audit } from '../../server/services/audit.js';
@@ -276,5 +276,78 @@ describe('D1 store', () => {
       );
     const [row] = await store.read.select().from(loginThrottle).where(eq(loginThrottle.key, key));
     expect(row).toEqual({ key, failures: 2, windowStart: w, blockedUntil: null });
+  });
+
+  it('cuts an INSERT of many rows under the 100 bound parameters of D1, still in one atomic batch', async () => {
+    const w = new Date('2026-03-02T03:00:00Z');
+    const keys = Array.from({ length: 150 }, (_, i) => `ip:198.51.100.${i}`);
+    await store.write((tx) =>
+      tx
+        .insert(loginThrottle)
+        .values(keys.map((key) => ({ key, failures: 1, windowStart: w })))
+        .onConflictDoNothing(),
+    );
+    const stored = await store.read
+      .select()
+      .from(loginThrottle)
+      .where(sql`${loginThrottle.key} like 'ip:198.51.100.%'`);
+    expect(stored).toHaveLength(150);
+
+    const rows = Array.from({ length: 40 }, () => unitRow()); // 9 parameters a row: 360 in all
+    const returned = await store.write((tx) =>
+      tx.insert(units).values(rows).returning({ id: units.id, code: units.code }),
+    );
+    expect(returned).toEqual(rows.map((r) => ({ id: r.id, code: r.code })));
+    expect(log.lines.filter((l) => l.msg.includes('differed'))).toEqual([]);
+
+    // One bad row fails every cut statement of the batch: nothing of it is written.
+    const more = Array.from({ length: 40 }, () => unitRow());
+    more[35] = { ...more[35]!, code: rows[0]!.code };
+    await expect(store.write((tx) => tx.insert(units).values(more))).rejects.toThrow(/UNIQUE/);
+    expect(await count(units, eq(units.id, more[0]!.id))).toBe(0);
+  });
+
+  it("a ticket-style transition returning all 32 columns works under D1's 32-argument function limit", async () => {
+    const now = new Date('2026-03-02T04:00:00Z');
+    const id = newId();
+    const ticket = {
+      id,
+      number: 9_000_001,
+      title: 'Máy in quầy 3 không nhận lệnh in',
+      unitId: 'u',
+      category: 'peripheral',
+      severity: 'minor',
+      source: 'agent',
+      status: 'open',
+      handlerRole: 'it_staff',
+      handlerUnitId: 'u',
+      ruleId: 'r1',
+      matrixVersion: 1,
+      explanation: { steps: [] } as never,
+      sla: { respondMinutes: 60 },
+      respondBy: now,
+      resolveBy: now,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const [inserted] = await store.write((tx) => tx.insert(tickets).values(ticket).returning());
+    const [moved] = await store.write((tx) =>
+      tx
+        .update(tickets)
+        .set({ status: 'acknowledged', version: sql`${tickets.version} + 1`, updatedAt: now })
+        .where(and(eq(tickets.id, id), eq(tickets.status, 'open'), eq(tickets.version, 1)))
+        .returning(),
+    );
+    expect(moved).toEqual({ ...inserted, status: 'acknowledged', version: 2 });
+    const [stored] = await store.read.select().from(tickets).where(eq(tickets.id, id));
+    expect(stored).toEqual(moved);
+    const again = await store.write((tx) =>
+      tx
+        .update(tickets)
+        .set({ status: 'acknowledged' })
+        .where(and(eq(tickets.id, id), eq(tickets.status, 'open')))
+        .returning({ id: tickets.id }),
+    );
+    expect(again).toEqual([]);
   });
 });
