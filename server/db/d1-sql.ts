@@ -253,6 +253,117 @@ export function splitInsert(sql: string, params: unknown[], max = MAX_PARAMS): P
   return chunks;
 }
 
+/** `SET "a" = expr, "b" = expr` → column → expression (with its bound values). */
+function assignmentsOf(c: Cut, commas: number[], from: number, to: number): Map<string, Piece> {
+  const out = new Map<string, Piece>();
+  for (const p of splitTopLevel(c, commas, from, to)) {
+    const eq = p.text.indexOf('=');
+    const col = eq > 0 ? unquote(p.text.slice(0, eq)) : undefined;
+    if (!col) throw new UnsupportedSql(`SET item ${p.text.trim()} is not "column" = expr`);
+    // The expression's placeholders all follow the "=", so the piece's values belong to it.
+    out.set(col, { text: p.text.slice(eq + 1).trim(), params: p.params });
+  }
+  return out;
+}
+
+/** Select-list of the returned columns as an UPDATE would leave them: SET expressions over the old row. */
+function afterSet(names: string[], assignments: Map<string, Piece>, tq: string): Piece {
+  return join(
+    names.flatMap((n, i) => {
+      const a = assignments.get(n);
+      const sep = i > 0 ? ', ' : '';
+      return a ? [sep, '(', a, `) as ${q(n)}`] : [`${sep}${tq}.${q(n)} as ${q(n)}`];
+    }),
+  );
+}
+
+/**
+ * `INSERT … VALUES … ON CONFLICT (target) DO NOTHING | DO UPDATE SET … [WHERE …] RETURNING …`:
+ * the VALUES become a CTE named `excluded` (so SET expressions that use `excluded.col` resolve),
+ * each tuple numbered; a tuple with no row matching the target is returned as inserted, one with a
+ * match as the SET leaves it (when the WHERE holds), none for DO NOTHING — in tuple order, as
+ * SQLite's RETURNING gives them. The same query is the guard, so a concurrent change of the
+ * conflicting rows fails the batch. Tuples of one statement must not share a target key.
+ */
+function predictUpsert(
+  c: Cut,
+  s: Scan,
+  table: string,
+  columns: string[],
+  valuesEnd: number,
+  on: { at: number; end: number },
+): Prediction {
+  const w = s.words;
+  const after = (at: number) => w.find((x) => x.at >= at);
+  const ret = w.find((x) => x.w === 'returning' && x.at > on.end)!;
+  const conflict = after(on.end);
+  const doW = w.find((x) => x.w === 'do' && x.at > on.end);
+  if (conflict?.w !== 'conflict' || !doW) throw new UnsupportedSql('INSERT … ON without CONFLICT … DO');
+  if (w.some((x) => x.w === 'where' && x.at > conflict.end && x.at < doW.at))
+    throw new UnsupportedSql('ON CONFLICT with a partial-index target and RETURNING is not supported on D1');
+  const targetText = c.sql.slice(conflict.end, doW.at).trim();
+  if (!targetText)
+    throw new UnsupportedSql(
+      'ON CONFLICT without a target and RETURNING cannot be predicted on D1: give the conflict target ' +
+        '(onConflictDoNothing({ target }))',
+    );
+  if (!targetText.startsWith('(') || !targetText.endsWith(')'))
+    throw new UnsupportedSql(`ON CONFLICT target ${targetText} is not a column list`);
+  const target = targetText
+    .slice(1, -1)
+    .split(',')
+    .map((x) => returnedColumn(x, table));
+  const action = after(doW.end);
+  let assignments: Map<string, Piece> | undefined;
+  let cond: Piece | undefined;
+  if (action?.w === 'update') {
+    const set = w.find((x) => x.w === 'set' && x.at > action.end);
+    if (!set) throw new UnsupportedSql('DO UPDATE without SET');
+    const where = w.find((x) => x.w === 'where' && x.at > set.end && x.at < ret.at);
+    assignments = assignmentsOf(c, s.commas, set.end, where?.at ?? ret.at);
+    cond = where ? trimmed(slice(c, where.end, ret.at)) : undefined;
+  } else if (action?.w !== 'nothing') throw new UnsupportedSql('ON CONFLICT … DO must be NOTHING or UPDATE');
+
+  const names = splitTopLevel(c, s.commas, ret.end, c.sql.length).map((p) => returnedColumn(p.text, table));
+  for (const n of [...names, ...target])
+    if (!columns.includes(n)) throw new UnsupportedSql(`column ${n} is not among the inserted columns`);
+  const tuples = splitTopLevel(c, s.commas, valuesEnd, on.at).map(trimmed);
+  const E = q('excluded');
+  const T = q(table);
+  const ord = q('__d1_ord');
+  const match = target.map((n) => `${T}.${q(n)} = ${E}.${q(n)}`).join(' and ');
+  const query = (): Piece => {
+    const cte = join([
+      `with ${E}(${ord}, ${columns.map(q).join(', ')}) as (values `,
+      ...tuples.flatMap((tp, k) => {
+        if (!tp.text.startsWith('(')) throw new UnsupportedSql('VALUES item is not a tuple');
+        return [k > 0 ? ', ' : '', { text: `(${k + 1}, ${tp.text.slice(1)}`, params: tp.params }];
+      }),
+      ')',
+    ]);
+    const inserted = `select ${names.map((n) => `${E}.${q(n)} as ${q(n)}`).join(', ')}, ${E}.${ord} as ${ord} from ${E} where not exists (select 1 from ${T} where ${match})`;
+    const updated: (Piece | string)[] = assignments
+      ? [
+          ' union all select ',
+          afterSet(names, assignments, T),
+          `, ${E}.${ord} as ${ord} from ${T} join ${E} on ${match}`,
+          ...(cond ? [' where (', cond, ')'] : []),
+        ]
+      : [];
+    return join([
+      cte,
+      ` select json_group_array(${jsonRow([...names.map(q), ord])}) as j from (`,
+      inserted,
+      ...updated,
+      ` order by ${ord})`,
+    ]);
+  };
+  return {
+    query: query(),
+    guard: (j) => guardStatement(join(['(', query(), `) is ${literal(j)}`])),
+  };
+}
+
 /**
  * Reads a drizzle write statement. With RETURNING, also says how to predict its rows; throws
  * UnsupportedSql for shapes whose result cannot be predicted exactly (ON CONFLICT … RETURNING,
@@ -281,10 +392,8 @@ export function writeShape(sql: string, params: unknown[]): WriteShape & { predi
     if (!ret) return shape;
     if (head === 'replace' || w[1]?.w === 'or')
       throw new UnsupportedSql('INSERT OR …/REPLACE with RETURNING cannot be predicted');
-    if (kw('on', t.end) || kw('select', t.end) || kw('default', t.end))
-      throw new UnsupportedSql(
-        'INSERT … ON CONFLICT/SELECT/DEFAULT VALUES with RETURNING cannot be predicted on D1',
-      );
+    if (kw('select', t.end) || kw('default', t.end))
+      throw new UnsupportedSql('INSERT … SELECT/DEFAULT VALUES with RETURNING cannot be predicted on D1');
     const values = kw('values', t.end);
     if (!values) throw new UnsupportedSql('INSERT without VALUES');
     // Column list: between the table name and VALUES, "(a, b, c)".
@@ -295,6 +404,9 @@ export function writeShape(sql: string, params: unknown[]): WriteShape & { predi
       .slice(1, -1)
       .split(',')
       .map((x) => unquote(x) ?? x.trim());
+    const on = kw('on', values.end);
+    if (on && on.at < ret.at)
+      return { ...shape, predict: () => predictUpsert(c, s, t.name, columns, values.end, on) };
     const tuplesText = slice(c, values.end, ret.at);
     const names = shape.returning!;
     return {
@@ -352,14 +464,7 @@ export function writeShape(sql: string, params: unknown[]): WriteShape & { predi
     if (w[1]?.w === 'or') throw new UnsupportedSql('UPDATE OR … RETURNING is not supported');
     const where = kw('where', set.end);
     const setEnd = where?.at ?? ret.at;
-    const assignments = new Map<string, Piece>();
-    for (const p of splitTopLevel(c, s.commas, set.end, setEnd)) {
-      const eq = p.text.indexOf('=');
-      const col = eq > 0 ? unquote(p.text.slice(0, eq)) : undefined;
-      if (!col) throw new UnsupportedSql(`SET item ${p.text.trim()} is not "column" = expr`);
-      // The expression's placeholders all follow the "=", so the piece's values belong to it.
-      assignments.set(col, { text: p.text.slice(eq + 1).trim(), params: p.params });
-    }
+    const assignments = assignmentsOf(c, s.commas, set.end, setEnd);
     const cond = where ? trimmed(slice(c, where.end, ret.at)) : { text: '1', params: [] };
     const names = shape.returning!;
     const tq = q(t.name);
@@ -367,11 +472,7 @@ export function writeShape(sql: string, params: unknown[]): WriteShape & { predi
     const rowNow = (): Piece =>
       join([
         'select ',
-        ...names.flatMap((n, i) => {
-          const a = assignments.get(n);
-          const sep = i > 0 ? ', ' : '';
-          return a ? [sep, '(', a, `) as ${q(n)}`] : [`${sep}${tq}.${q(n)} as ${q(n)}`];
-        }),
+        afterSet(names, assignments, tq),
         `, ${tq}.rowid as "__d1_rowid" from ${tq} where `,
         cond,
         ' order by "__d1_rowid"',

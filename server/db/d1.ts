@@ -129,22 +129,26 @@ class WriteRecorder {
           'nested transactions and savepoints are not available)',
       );
 
-    let shape: ReturnType<typeof writeShape>;
+    // A long INSERT is cut under D1's 100 bound parameters first; each part is then a statement
+    // of its own in the batch, with its own prediction and guard.
+    const parts = splitInsert(sql, params) ?? [{ text: sql, params }];
+    let shapes: ReturnType<typeof writeShape>[];
     try {
-      shape = writeShape(sql, params);
+      shapes = parts.map((p) => writeShape(p.text, p.params));
     } catch (e) {
       if (e instanceof UnsupportedSql)
         throw new Error(`D1 store: ${e.message}. Statement: ${sql.slice(0, 200)}`, { cause: e });
       throw e;
     }
-    if (shape.returning && this.written.has(shape.table))
+    const { table, returning: names } = shapes[0]!;
+    if (names && this.written.has(table))
       this.warnOnce(
-        shape.table,
+        table,
         'a RETURNING write on a table this write already changed is predicted without those changes',
       );
-    this.written.add(shape.table);
-    if (!shape.returning || !shape.predict) {
-      this.push(sql, params);
+    this.written.add(table);
+    if (!names) {
+      for (const p of parts) this.batch.push(this.d1.prepare(p.text).bind(...p.params));
       return method === 'raw'
         ? []
         : method === 'first'
@@ -152,33 +156,30 @@ class WriteRecorder {
           : { success: true, results: [], meta: deferredMeta() };
     }
 
-    const names = shape.returning;
-    const pred = shape.predict();
-    let rows: unknown[][];
-    let json = '[]';
-    if (pred.rows) rows = pred.rows;
-    else {
-      json =
-        (await this.d1
-          .prepare(pred.query!.text)
-          .bind(...pred.query!.params)
-          .first<string>('j')) ?? '[]';
-      // Each predicted item ends with the row's rowid (or a null for inserts): not part of RETURNING.
-      rows = (JSON.parse(json) as unknown[][]).map((r) => flatRow(r, names.length + 1).slice(0, -1));
+    const rows: unknown[][] = [];
+    const indices: number[] = [];
+    for (const [i, part] of parts.entries()) {
+      const pred = shapes[i]!.predict!();
+      let json = '[]';
+      if (pred.rows) rows.push(...pred.rows);
+      else {
+        json =
+          (await this.d1
+            .prepare(pred.query!.text)
+            .bind(...pred.query!.params)
+            .first<string>('j')) ?? '[]';
+        // Each predicted item ends with the row's rowid or tuple number: not part of RETURNING.
+        for (const r of JSON.parse(json) as unknown[][]) rows.push(flatRow(r, names.length + 1).slice(0, -1));
+      }
+      if (pred.guard) {
+        const g = pred.guard(json);
+        this.batch.push(this.d1.prepare(g.text).bind(...g.params));
+        this.guards++;
+      }
+      indices.push(this.batch.push(this.d1.prepare(part.text).bind(...part.params)) - 1);
     }
-    if (pred.guard) {
-      const g = pred.guard(json);
-      this.batch.push(this.d1.prepare(g.text).bind(...g.params));
-      this.guards++;
-    }
-    this.checks.push({ indices: this.push(sql, params), names, rows, sql });
+    this.checks.push({ indices, names, rows, sql });
     return shaped(method, names, rows, opts);
-  }
-
-  /** Buffers a write, cut into several INSERTs when it binds more than D1's 100 parameters. */
-  private push(sql: string, params: unknown[]): number[] {
-    const parts = splitInsert(sql, params) ?? [{ text: sql, params }];
-    return parts.map((p) => this.batch.push(this.d1.prepare(p.text).bind(...p.params)) - 1);
   }
 
   /** After commit: RETURNING gave what `fn` was told (guards make it so for UPDATE/DELETE). */

@@ -192,3 +192,29 @@ it('chunks predicted rows wider than 30 columns and flattens them back', () => {
   const wide = Array.from({ length: 33 }, (_, i) => i);
   expect(flatRow([wide.slice(0, 30), wide.slice(30)], 33)).toEqual(wide);
 });
+
+it('predicts an upsert with RETURNING from a CTE named excluded, in tuple order', () => {
+  const q = db
+    .insert(loginThrottle)
+    .values([
+      { key: 'a', failures: 1, windowStart: new Date(3) },
+      { key: 'b', failures: 1, windowStart: new Date(3) },
+    ])
+    .onConflictDoUpdate({
+      target: loginThrottle.key,
+      set: { failures: sql`${loginThrottle.failures} + 1` },
+      setWhere: sql`${loginThrottle.blockedUntil} is null`,
+    })
+    .returning({ key: loginThrottle.key, failures: loginThrottle.failures })
+    .toSQL();
+  const p = writeShape(q.sql, q.params).predict!();
+  expect(p.query!.text).toBe(
+    'with "excluded"("__d1_ord", "key", "failures", "window_start", "blocked_until") as (values (1, ?, ?, ?, null), (2, ?, ?, ?, null)) ' +
+      'select json_group_array(json_array("key", "failures", "__d1_ord")) as j from (' +
+      'select "excluded"."key" as "key", "excluded"."failures" as "failures", "excluded"."__d1_ord" as "__d1_ord" from "excluded" ' +
+      'where not exists (select 1 from "login_throttle" where "login_throttle"."key" = "excluded"."key") ' +
+      'union all select "login_throttle"."key" as "key", ("login_throttle"."failures" + 1) as "failures", "excluded"."__d1_ord" as "__d1_ord" ' +
+      'from "login_throttle" join "excluded" on "login_throttle"."key" = "excluded"."key" where ("login_throttle"."blocked_until" is null) order by "__d1_ord")',
+  );
+  expect(p.query!.params).toEqual(['a', 1, 3, 'b', 1, 3]);
+});

@@ -3,12 +3,12 @@
  * RETURNING answered exactly, lost races detected at commit and re-run, unique keys taken between
  * check and commit re-run, reads of one's own writes flagged, unsupported shapes refused.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, lt, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import journal from '../../migrations/meta/_journal.json' with { type: 'json' };
 import { type D1Store, d1MigrationStatus, openD1Store } from '../../server/db/d1.js';
 import { unitByCode } from '../../server/db/repos/units.js';
-import { auditEvents, loginThrottle, tickets, units } from '../../server/db/schema.js';
+import { auditEvents, jobLeases, loginThrottle, tickets, units } from '../../server/db/schema.js';
 import { fail } from '../../server/http/problem.js';
 import { newId } from '../../server/security/crypto.js';
 import { audit } from '../../server/services/audit.js';
@@ -238,7 +238,7 @@ describe('D1 store', () => {
     );
   });
 
-  it('refuses RETURNING shapes it cannot predict, writing nothing', async () => {
+  it('refuses RETURNING shapes it cannot predict (ON CONFLICT without a target), writing nothing', async () => {
     await expect(
       store.write((tx) =>
         tx
@@ -349,5 +349,90 @@ describe('D1 store', () => {
         .returning({ id: tickets.id }),
     );
     expect(again).toEqual([]);
+  });
+
+  it('INSERT … ON CONFLICT (target) DO NOTHING RETURNING gives only the new rows (idempotent ingest)', async () => {
+    const w = new Date('2026-03-02T05:00:00Z');
+    const key = (i: number) => `dev:0004-PC${String(i).padStart(2, '0')}`;
+    await store.write((tx) =>
+      tx.insert(loginThrottle).values([0, 5, 39].map((i) => ({ key: key(i), failures: 9, windowStart: w }))),
+    );
+    // 40 rows × 3 parameters: also cut under 100 parameters, each part predicted and guarded.
+    const fresh = await store.write((tx) =>
+      tx
+        .insert(loginThrottle)
+        .values(Array.from({ length: 40 }, (_, i) => ({ key: key(i), failures: 1, windowStart: w })))
+        .onConflictDoNothing({ target: loginThrottle.key })
+        .returning({ key: loginThrottle.key, failures: loginThrottle.failures }),
+    );
+    expect(fresh.map((r) => r.key)).toEqual(
+      Array.from({ length: 40 }, (_, i) => i)
+        .filter((i) => ![0, 5, 39].includes(i))
+        .map(key),
+    );
+    expect(new Set(fresh.map((r) => r.failures))).toEqual(new Set([1]));
+    const again = await store.write((tx) =>
+      tx
+        .insert(loginThrottle)
+        .values({ key: key(7), failures: 1, windowStart: w })
+        .onConflictDoNothing({ target: loginThrottle.key })
+        .returning(),
+    );
+    expect(again).toEqual([]);
+    const [kept] = await store.read
+      .select()
+      .from(loginThrottle)
+      .where(eq(loginThrottle.key, key(5)));
+    expect(kept?.failures).toBe(9);
+    expect(log.lines.filter((l) => l.msg.includes('differed'))).toEqual([]);
+  });
+
+  it('a lease upsert (ON CONFLICT DO UPDATE … WHERE expired RETURNING) goes to exactly one of two racing holders', async () => {
+    const t0 = new Date('2026-03-02T06:00:00Z');
+    const take = (holder: string, now: Date, onPredicted?: () => Promise<void>) =>
+      store.write(async (tx) => {
+        const rows = await tx
+          .insert(jobLeases)
+          .values({
+            name: 'sla-watch',
+            holder,
+            leaseUntil: new Date(now.getTime() + 60_000),
+            lastStartedAt: now,
+          })
+          .onConflictDoUpdate({
+            target: jobLeases.name,
+            set: { holder: sql`excluded.holder`, leaseUntil: sql`excluded.lease_until`, lastStartedAt: now },
+            setWhere: lt(jobLeases.leaseUntil, now),
+          })
+          .returning({ holder: jobLeases.holder, leaseUntil: jobLeases.leaseUntil });
+        await onPredicted?.();
+        return rows[0] ?? null;
+      });
+    expect(await take('isolate-a', t0)).toEqual({
+      holder: 'isolate-a',
+      leaseUntil: new Date(t0.getTime() + 60_000),
+    });
+    expect(await take('isolate-b', new Date(t0.getTime() + 30_000))).toBeNull(); // still held
+
+    const t1 = new Date(t0.getTime() + 120_000); // expired: both race for it
+    const predicted = gate();
+    const hold = gate();
+    let runs = 0;
+    const slow = take('isolate-b', t1, async () => {
+      if (++runs === 1) {
+        predicted.open();
+        await hold.p;
+      }
+    });
+    await predicted.p;
+    expect(await take('isolate-c', t1)).toEqual({
+      holder: 'isolate-c',
+      leaseUntil: new Date(t1.getTime() + 60_000),
+    });
+    hold.open();
+    expect(await slow).toBeNull(); // re-run on fresh data: the lease is taken
+    expect(runs).toBe(2);
+    const [row] = await store.read.select().from(jobLeases).where(eq(jobLeases.name, 'sla-watch'));
+    expect(row?.holder).toBe('isolate-c');
   });
 });
