@@ -17,7 +17,7 @@ import { type D1DatabaseLike, d1MigrationStatus, openD1Store } from './db/d1.js'
 import { libsqlMigrationStatus, openLibsqlWebStore } from './db/libsql-web.js';
 import { units } from './db/schema.js';
 import type { Store } from './db/store.js';
-import { type AppDeps, systemClock } from './deps.js';
+import { type AppDeps, type Logger, systemClock } from './deps.js';
 import { configFromEnv, parseEnv } from './env.js';
 import type { AppEnv } from './http/context.js';
 import { type ErrorCode, type Msg, problemBody } from './http/problem.js';
@@ -52,12 +52,22 @@ interface Isolate {
 
 let isolate: Isolate | undefined;
 
+/**
+ * JSON lines like Node's logger, but through the console method of each level, so Workers Logs and
+ * `wrangler tail` show info as info (Node writes everything to stderr).
+ */
+function consoleLogger(min: 'debug' | 'info' | 'warn' | 'error'): Logger {
+  const out = { debug: console.debug, info: console.info, warn: console.warn, error: console.error };
+  const at = (lv: keyof typeof out) => jsonLogger(min, (line) => out[lv](line))[lv];
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
 function build(env: WorkerEnv): Isolate {
   const strings: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (typeof v === 'string') strings[k] = v;
   const parsed = parseEnv(strings);
   const config = configFromEnv(parsed, 'workers');
-  const logger = jsonLogger(parsed.LOG_LEVEL);
+  const logger = consoleLogger(parsed.LOG_LEVEL);
   let store: Store;
   let migrationStatus: AppDeps['migrationStatus'];
   if (env.DB) {
