@@ -142,7 +142,9 @@ class WriteRecorder {
     }
     const { table, returning: names } = shapes[0]!;
     if (names && this.written.has(table))
-      this.warnOnce(
+      // Almost surely a bug: the guard will see the earlier buffered write and refuse every attempt.
+      this.hint(
+        'warn',
         table,
         'a RETURNING write on a table this write already changed is predicted without those changes',
       );
@@ -198,14 +200,15 @@ class WriteRecorder {
     }
   }
 
+  /** A developer hint (debug): often harmless — another key of the same table — but never sees the write. */
   private noteRead(sql: string): void {
-    for (const t of this.written) if (mentions(sql, t)) this.warnOnce(t, 'read after write');
+    for (const t of this.written) if (mentions(sql, t)) this.hint('debug', t, 'read after write');
   }
 
-  private warnOnce(table: string, what: string): void {
+  private hint(level: 'debug' | 'warn', table: string, what: string): void {
     if (this.warned.has(table)) return;
     this.warned.add(table);
-    this.logger.warn(
+    this.logger[level](
       `d1 store: ${what} on "${table}" inside one write; on D1 reads do not see uncommitted writes`,
       {
         label: this.label,

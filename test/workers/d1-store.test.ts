@@ -234,7 +234,31 @@ describe('D1 store', () => {
     );
     expect(seen).toBeUndefined(); // documented: not read-your-writes
     expect(log.lines).toContainEqual(
-      expect.objectContaining({ level: 'warn', fields: { label: 'test.read-own-write', table: 'units' } }),
+      expect.objectContaining({ level: 'debug', fields: { label: 'test.read-own-write', table: 'units' } }),
+    );
+  });
+
+  it('an UPDATE … RETURNING of a row inserted in the same write fails loudly (503), writing nothing', async () => {
+    const a = unitRow();
+    let runs = 0;
+    await expect(
+      store.write(
+        async (tx) => {
+          runs++;
+          await tx.insert(units).values(a);
+          // On libSQL this returns the row; on D1 the prediction cannot see the buffered insert.
+          return tx.update(units).set({ name: 'x' }).where(eq(units.id, a.id)).returning();
+        },
+        { label: 'test.returning-own-write' },
+      ),
+    ).rejects.toMatchObject({ status: 503 });
+    expect(runs).toBe(4);
+    expect(await count(units, eq(units.id, a.id))).toBe(0);
+    expect(log.lines).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        fields: { label: 'test.returning-own-write', table: 'units' },
+      }),
     );
   });
 
