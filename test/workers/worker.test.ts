@@ -22,7 +22,10 @@ async function startWorker(persist: string, vars: Record<string, string> = {}) {
     config: WRANGLER_TOML,
     envFiles: [],
     bindings: Object.fromEntries(
-      Object.entries(vars).map(([k, value]) => [k, { type: 'plain_text' as const, value }]),
+      Object.entries({ LOG_LEVEL: 'warn', ...vars }).map(([k, value]) => [
+        k,
+        { type: 'plain_text' as const, value },
+      ]),
     ),
     dev: {
       remote: false,
@@ -30,13 +33,24 @@ async function startWorker(persist: string, vars: Record<string, string> = {}) {
       server: { hostname: '127.0.0.1', port: 0 },
       inspector: false,
       watch: false,
-      logLevel: 'none',
+      // Warnings and errors only: a crash of workerd shows in the test output.
+      logLevel: 'warn',
       // Serves GET /__scheduled (wrangler's Worker.scheduled() looks in the wrong Miniflare in 4.86).
       testScheduled: true,
     },
   });
   await worker.ready;
   const url = (await worker.url).toString().replace(/\/$/, '');
+  // `ready` can resolve before workerd serves the bundle: wait for the first answer (bounded).
+  const until = Date.now() + 30_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/healthz`)).status === 200) break;
+    } catch (e) {
+      if (Date.now() > until) throw new Error(`worker at ${url} never answered /healthz`, { cause: e });
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
   return { worker, url, anon: new ApiClient(url) };
 }
 

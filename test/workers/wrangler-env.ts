@@ -1,6 +1,7 @@
 /**
  * Keeps wrangler off the network and out of the user's home in tests and CI: no metrics, no
- * Cloudflare request-metadata fetch, its config and caches inside the project (`.xdg/`, ignored).
+ * update check (it comes with the banner), no Cloudflare request-metadata fetch, its config and
+ * caches inside the project (`.xdg/`, ignored).
  */
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,7 @@ export const WRANGLER_BIN = `${ROOT}node_modules/wrangler/bin/wrangler.js`;
 
 export function quietWrangler(): NodeJS.ProcessEnv {
   process.env.WRANGLER_SEND_METRICS = 'false';
+  process.env.WRANGLER_HIDE_BANNER = 'true';
   process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
   process.env.XDG_CONFIG_HOME ??= `${ROOT}.xdg`;
   mkdirSync(process.env.XDG_CONFIG_HOME, { recursive: true });
