@@ -83,7 +83,9 @@ export async function run(): Promise<void> {
     await worker.ready;
     const tReady = performance.now();
     const anon = new ApiClient((await worker.url).toString().replace(/\/$/, ''));
-    const health = await anon.get('/healthz');
+    let health = { status: 0 };
+    while (health.status !== 200 && performance.now() - t0 < 60_000)
+      health = await anon.get('/healthz').catch(() => ({ status: 0 }));
     const tHealth = performance.now();
     const ready = await anon.get('/readyz');
     const tBoot = performance.now();
@@ -99,7 +101,7 @@ export async function run(): Promise<void> {
     await load(admin);
     const created = communes().length;
     console.log(
-      `workers: POST /api/v1/units ×${created}, median of whole load ${ms((performance.now() - tLoad) / created)} each`,
+      `workers: POST /api/v1/units ×${created}, mean ${ms((performance.now() - tLoad) / created)} each`,
     );
     const wkHealth = await timed(ROUNDS, () => anon.get('/healthz'));
     const wk50 = await timed(ROUNDS, () => admin.get('/api/v1/units'));
