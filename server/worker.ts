@@ -132,6 +132,10 @@ function problem(req: Request, code: ErrorCode, detail: Msg, retryAfterSec?: num
   });
 }
 
+const NOT_MIGRATED_LIBSQL: Msg = {
+  vi: 'Cơ sở dữ liệu chưa được cập nhật cấu trúc. Quản trị viên cần khởi động máy chủ Node một lần với cùng DATABASE_URL để áp dụng migrations.',
+  en: 'The database schema is not up to date. An administrator must start the Node server once with the same DATABASE_URL to apply the migrations.',
+};
 const NOT_MIGRATED: Msg = {
   vi: 'Cơ sở dữ liệu chưa được cập nhật cấu trúc. Quản trị viên cần chạy: wrangler d1 migrations apply DB (--remote cho bản triển khai)',
   en: 'The database schema is not up to date. An administrator must run: wrangler d1 migrations apply DB (--remote for a deployment)',
@@ -174,7 +178,12 @@ export default {
       if (state === 'needs-admin-password' && path === '/readyz')
         return Response.json({ status: 'uninitialised', reason: 'ADMIN_PASSWORD' }, { status: 503 });
       if (state === 'migrating' && path !== '/readyz' && path !== '/metrics')
-        return problem(req, 'unavailable', NOT_MIGRATED, 30);
+        return problem(
+          req,
+          'unavailable',
+          s.deps.store.kind === 'd1' ? NOT_MIGRATED : NOT_MIGRATED_LIBSQL,
+          30,
+        );
       if (state === 'needs-admin-password' && path !== '/metrics')
         return problem(req, 'unavailable', NO_ADMIN_PASSWORD, 60);
     }

@@ -206,8 +206,8 @@ class WriteRecorder {
   }
 
   private hint(level: 'debug' | 'warn', table: string, what: string): void {
-    if (this.warned.has(table)) return;
-    this.warned.add(table);
+    if (this.warned.has(`${level}:${table}`)) return;
+    this.warned.add(`${level}:${table}`);
     this.logger[level](
       `d1 store: ${what} on "${table}" inside one write; on D1 reads do not see uncommitted writes`,
       {
