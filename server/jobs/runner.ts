@@ -45,17 +45,25 @@ async function acquire(
   if (!slot) return 'not_due';
   return deps.store.write(
     async (tx) => {
-      await tx.insert(jobLeases).values({ name: job.name }).onConflictDoNothing();
+      // One upsert, not insert-then-update: it is atomic on its own and is also a shape the D1 store
+      // can predict (an UPDATE … RETURNING of a row inserted in the same write is not).
+      const lease = {
+        holder,
+        leaseUntil: new Date(now.getTime() + LEASE_MS),
+        lastStartedAt: now,
+        lastError: null,
+      };
       const got = await tx
-        .update(jobLeases)
-        .set({ holder, leaseUntil: new Date(now.getTime() + LEASE_MS), lastStartedAt: now, lastError: null })
-        .where(
-          and(
-            eq(jobLeases.name, job.name),
+        .insert(jobLeases)
+        .values({ name: job.name, ...lease })
+        .onConflictDoUpdate({
+          target: jobLeases.name,
+          set: lease,
+          setWhere: and(
             or(isNull(jobLeases.leaseUntil), lt(jobLeases.leaseUntil, now)),
             force ? undefined : or(isNull(jobLeases.lastStartedAt), lt(jobLeases.lastStartedAt, slot)),
           ),
-        )
+        })
         .returning({ name: jobLeases.name });
       if (got.length > 0) return 'ok';
       const row = (await tx.select().from(jobLeases).where(eq(jobLeases.name, job.name)))[0];
