@@ -13,6 +13,7 @@ import { opsRoutes } from './routes/ops.js';
 import { unitRoutes } from './routes/units.js';
 import { userRoutes } from './routes/users.js';
 import { newId } from './security/crypto.js';
+import { createUiApp } from './ui/index.js';
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -38,6 +39,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   api.route('/units', unitRoutes);
   api.route('/users', userRoutes);
   app.route('/api/v1', api);
+  app.route('/', createUiApp());
 
   app.notFound((c) =>
     problemResponse(
