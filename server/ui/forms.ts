@@ -1,9 +1,13 @@
 /**
  * Form posts: the body read once with a size limit (URL-encoded only), turned into the plain object
- * the shared zod schema expects, and failures turned back into per-field messages for re-rendering.
+ * the shared zod schema expects, validated with friendly per-field messages in the reader's language,
+ * and service failures turned back into messages on the form for re-rendering.
  */
-import { ApiError, type Lang, msgIn } from '../http/problem.js';
+import type { z } from 'zod';
+import { ApiError, type FieldError, msgIn } from '../http/problem.js';
 import { readBodyLimited } from '../http/validate.js';
+import { formatNumber } from './format.js';
+import type { Dict, Lang } from './i18n/index.js';
 import type { UiCtx } from './ui-env.js';
 
 /** Forms here are small; a bigger body is not one of ours. */
@@ -36,6 +40,61 @@ export function num(form: URLSearchParams, name: string): number | undefined {
   return Number(normalised);
 }
 
+/** The form's values as typed, for re-rendering (never the password). */
+export function valuesOf(
+  form: URLSearchParams,
+  names: readonly string[],
+): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const n of names) out[n] = form.get(n) ?? undefined;
+  return out;
+}
+
+type Issue = z.core.$ZodIssue;
+
+/** One zod issue as a person would want to hear it, in their language. */
+function issueMessage(i: Issue, t: Dict, lang: Lang): string {
+  const f = t.forms;
+  switch (i.code) {
+    case 'invalid_type':
+      if (i.expected === 'string') return f.required;
+      if (i.expected === 'int') return f.wholeNumber;
+      return i.expected === 'number' ? f.notANumber : f.invalid;
+    case 'too_small':
+      if (i.origin === 'string') return Number(i.minimum) <= 1 ? f.required : f.minLength(Number(i.minimum));
+      if (i.origin === 'array') return f.required;
+      return f.atLeast(formatNumber(Number(i.minimum), lang));
+    case 'too_big':
+      if (i.origin === 'string') return f.maxLength(Number(i.maximum));
+      return f.atMost(formatNumber(Number(i.maximum), lang));
+    case 'invalid_format':
+      return f.badFormat;
+    case 'invalid_value':
+      return f.chooseFromList;
+    default:
+      return f.invalid;
+  }
+}
+
+/**
+ * Validates a form's values with the API's own schema. On failure throws a 422 whose field messages
+ * are already the reader's (marked `localised`), and whose summary is the UI's "fix the fields".
+ */
+export function validateForm<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  t: Dict,
+  lang: Lang,
+): z.infer<S> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const errors: FieldError[] = r.error.issues.map((i) => ({
+    path: i.path.map(String).join('.'),
+    message: issueMessage(i, t, lang),
+  }));
+  throw new ApiError('validation_failed', t.common.formHasErrors, { errors, localised: true });
+}
+
 export interface FormFailure {
   status: 409 | 422 | 403 | 404 | 429;
   /** The message for the whole form (the service's own words, in the reader's language). */
@@ -45,13 +104,15 @@ export interface FormFailure {
 }
 
 /**
- * The failure a form should show next to its fields, or undefined when the error is not about the
- * form's content (those go to the error page). `inputCodes` adds codes that, for this form, can only
- * come from what was typed (e.g. a unit code that is unknown, 404, or outside the caller's scope, 403):
- * they are reported on `field`.
+ * The failure a form should show, or undefined when the error is not about the form's content (those
+ * go to the error page). Service field messages are for API clients (English): on the form the field
+ * is marked and points at the summary, which carries the service's explanation in the reader's
+ * language. `inputCodes` adds codes that, for this form, can only come from what was typed (a unit
+ * code that is unknown, 404, or outside the caller's scope, 403): they are reported on `field`.
  */
 export function formFailure(
   err: unknown,
+  t: Dict,
   lang: Lang,
   opts: { inputCodes?: ('not_found' | 'forbidden')[]; field?: string } = {},
 ): FormFailure | undefined {
@@ -66,29 +127,9 @@ export function formFailure(
   }
   if (err.code !== 'validation_failed' && err.code !== 'conflict') return undefined;
   const fields: Record<string, string> = {};
-  for (const e of err.extra.errors ?? []) if (!(e.path in fields)) fields[e.path] = e.message;
+  for (const e of err.extra.errors ?? []) {
+    const path = e.path === '' && opts.field ? opts.field : e.path;
+    if (!(path in fields)) fields[path] = err.extra.localised ? e.message : t.forms.seeSummary;
+  }
   return { status: err.code === 'conflict' ? 409 : 422, message, fields };
-}
-
-/**
- * Field errors in the reader's language: where the page has its own explanation of a field (the same
- * hint it shows under the label) that replaces the schema's message, which may be English-only.
- */
-export function localiseFields(
-  fields: Record<string, string>,
-  hints: Record<string, string>,
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(fields)) out[k] = hints[k] ?? v;
-  return out;
-}
-
-/** The form's values as typed, for re-rendering (never the password). */
-export function valuesOf(
-  form: URLSearchParams,
-  names: readonly string[],
-): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const n of names) out[n] = form.get(n) ?? undefined;
-  return out;
 }

@@ -72,7 +72,7 @@ code, .mono { font-family: var(--mono); font-size: .92em; }
 }
 .mainnav a:hover { background: rgba(255,255,255,.12); }
 .mainnav a[aria-current="page"] { background: #fff; color: var(--header); font-weight: 600; }
-.userbox { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem .75rem; font-size: .9rem; }
+.userbox { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem .75rem; font-size: .9rem; margin-left: auto; }
 .userbox .who { line-height: 1.25; max-width: 22rem; }
 .userbox .who strong { display: block; }
 .userbox .who span { opacity: .9; font-size: .82rem; }
@@ -107,7 +107,8 @@ footer.site { color: var(--muted); font-size: .82rem; text-align: center; paddin
 
 .card { background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius); padding: 1rem 1.25rem; margin-bottom: 1rem; }
 .card > h2:first-child, .card > h3:first-child { margin-top: 0; }
-.grid { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr)); }
+.grid { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr)); margin-bottom: 1rem; }
+.grid > .card, .grid > * > .card { margin-bottom: 0; height: 100%; }
 .stat { display: flex; flex-direction: column; gap: .15rem; }
 .stat .value { font-size: 1.9rem; font-weight: 700; line-height: 1.1; }
 .stat .label { color: var(--muted); }
@@ -127,7 +128,7 @@ ul.actions { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: 
 .flash-error { background: var(--danger-soft); border-color: var(--danger); }
 .flash-warn { background: var(--warn-soft); border-color: var(--warn); }
 .flash p:last-child { margin: 0; }
-.empty { text-align: center; padding: 2rem 1rem; color: var(--muted); border: 1px dashed var(--border-strong); border-radius: var(--radius); background: var(--surface); }
+.empty { margin-bottom: 1rem; text-align: center; padding: 2rem 1rem; color: var(--muted); border: 1px dashed var(--border-strong); border-radius: var(--radius); background: var(--surface); }
 .empty p { max-width: 40rem; margin: 0 auto .75rem; }
 
 /* ---- badges ---- */
@@ -143,7 +144,7 @@ ul.actions { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: 
 .badges { display: flex; flex-wrap: wrap; gap: .25rem; }
 
 /* ---- tables ---- */
-.table-wrap { background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius); overflow: hidden; }
+.table-wrap { margin-bottom: 1rem; background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius); overflow: hidden; }
 table.data { width: 100%; border-collapse: collapse; }
 table.data caption { text-align: left; padding: .6rem .85rem; font-weight: 600; border-bottom: 1px solid var(--border); }
 table.data th, table.data td { padding: .55rem .85rem; text-align: left; vertical-align: top; border-bottom: 1px solid var(--neutral-soft); }
@@ -174,12 +175,13 @@ fieldset { border: 1px solid var(--border); border-radius: var(--radius); paddin
 legend { font-weight: 600; padding: 0 .35rem; }
 .row { display: flex; flex-wrap: wrap; gap: .75rem; align-items: flex-end; }
 .row > .field { flex: 1 1 12rem; }
+fieldset .row + .row { margin-top: .75rem; }
 .form-summary { border: 2px solid var(--danger); background: var(--danger-soft); border-radius: var(--radius); padding: .75rem 1rem; }
 .form-summary p { margin: 0; }
 .form-summary p + p { margin-top: .35rem; }
 .form-actions { display: flex; flex-wrap: wrap; gap: .75rem; align-items: center; }
 .search { display: flex; flex-wrap: wrap; gap: .5rem; align-items: flex-end; margin-bottom: 1rem; }
-.search .field { flex: 1 1 18rem; }
+.search .field { flex: 1 1 12rem; max-width: 32rem; }
 
 .btn {
   display: inline-flex; align-items: center; justify-content: center; gap: .35rem; font: inherit; font-weight: 600;
@@ -199,12 +201,13 @@ legend { font-weight: 600; padding: 0 .35rem; }
   flex: 1 1 20rem; margin: 0; padding: .6rem .75rem; background: #fff; border: 1px solid var(--border-strong);
   border-radius: var(--radius); font-family: var(--mono); font-size: .9rem; white-space: pre-wrap; overflow-wrap: anywhere;
 }
-.copy-status { font-size: .85rem; color: var(--ok); min-height: 1.2em; }
+.copy-status { font-size: .85rem; color: var(--ok); min-height: 1.2em; margin-bottom: .5rem; }
 
 /* ---- sign-in ---- */
 .auth-page { display: flex; justify-content: center; padding-top: 2rem; }
 .auth-card { width: 100%; max-width: 26rem; }
 .auth-card h1 { font-size: 1.45rem; }
+.auth-card form + p { margin-top: 1rem; }
 
 /* ---- time ---- */
 .countdown-overdue { color: var(--danger); font-weight: 700; }
@@ -218,10 +221,16 @@ legend { font-weight: 600; padding: 0 .35rem; }
   .mainnav { order: 3; flex-basis: 100%; }
   .userbox { margin-left: auto; }
   .userbox .who { display: none; }
+  .brand small { display: none; }
+  .subnav ul { flex-wrap: wrap; }
+  .subnav a { padding: .4rem .6rem; }
+  .breadcrumbs li:last-child { display: none; }
   table.data.stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
   table.data.stack, table.data.stack tbody, table.data.stack tr, table.data.stack td { display: block; width: 100%; }
   table.data.stack tr { border-bottom: 1px solid var(--border); padding: .4rem 0; }
-  table.data.stack td { border: 0; padding: .2rem .85rem; min-width: 0; }
+  table.data.stack td { border: 0; padding: .15rem .85rem; min-width: 0; }
+  /* After the row's title, the other cells flow on one or two lines rather than one line each. */
+  table.data.stack td:not(.primary) { display: inline-block; width: auto; padding-right: 0; }
   table.data.stack td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); font-size: .85rem; }
   table.data.stack td.primary::before { content: none; }
   table.data.stack td.primary { font-weight: 600; }

@@ -29,6 +29,8 @@ interface FieldProps {
   label: string;
   hint?: string;
   required?: boolean;
+  /** Hide the "(optional)" mark (for grids of rows where any row may be left empty). */
+  noOptionalMark?: boolean;
 }
 
 const fid = (name: string) => `f-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
@@ -45,7 +47,7 @@ function FieldFrame(props: FieldProps & { children: Child }) {
     <div class="field">
       <label for={fid(name)}>
         {label}
-        {!required && <span class="opt"> ({ctx.t.common.optional})</span>}
+        {!required && !props.noOptionalMark && <span class="opt"> ({ctx.t.common.optional})</span>}
       </label>
       {hint && (
         <span class="hint" id={`${fid(name)}-hint`}>
@@ -129,7 +131,7 @@ export function FormSummary({ ctx, message }: { ctx: PageCtx; message?: string }
       <p>
         <strong>{message}</strong>
       </p>
-      <p>{ctx.t.common.formHasErrors}</p>
+      {message !== ctx.t.common.formHasErrors && <p>{ctx.t.common.formHasErrors}</p>}
     </div>
   );
 }

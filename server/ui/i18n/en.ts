@@ -42,6 +42,20 @@ export const en: Dict = {
     total: (n: number) => `Total: ${n}`,
   },
 
+  forms: {
+    required: 'Fill in this field.',
+    notANumber: 'Enter a number (digits only).',
+    wholeNumber: 'Enter a whole number.',
+    atLeast: (n: string) => `The smallest allowed value is ${n}.`,
+    atMost: (n: string) => `The largest allowed value is ${n}.`,
+    minLength: (n: number) => `At least ${n} characters.`,
+    maxLength: (n: number) => `At most ${n} characters.`,
+    badFormat: 'Not in the expected format; see the guidance above the field.',
+    chooseFromList: 'Choose a value from the list.',
+    invalid: 'This value is not valid.',
+    seeSummary: 'See the explanation at the top of the form.',
+  },
+
   nav: {
     main: 'Main navigation',
     home: 'Home',

@@ -47,6 +47,21 @@ export const vi = {
     total: (n: number) => `Tổng số: ${n}`,
   },
 
+  /** Messages next to a form field that was not accepted. */
+  forms: {
+    required: 'Hãy nhập ô này.',
+    notANumber: 'Hãy nhập một số (chỉ gồm chữ số).',
+    wholeNumber: 'Hãy nhập một số nguyên.',
+    atLeast: (n: string) => `Giá trị nhỏ nhất là ${n}.`,
+    atMost: (n: string) => `Giá trị lớn nhất là ${n}.`,
+    minLength: (n: number) => `Cần ít nhất ${n} ký tự.`,
+    maxLength: (n: number) => `Tối đa ${n} ký tự.`,
+    badFormat: 'Chưa đúng định dạng; xem hướng dẫn phía trên ô.',
+    chooseFromList: 'Hãy chọn một giá trị trong danh sách.',
+    invalid: 'Giá trị chưa hợp lệ.',
+    seeSummary: 'Xem giải thích ở đầu biểu mẫu.',
+  },
+
   nav: {
     main: 'Điều hướng chính',
     home: 'Trang chủ',

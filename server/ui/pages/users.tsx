@@ -184,7 +184,7 @@ export function UserFormPage(props: {
                     list="role-units"
                     maxlength={32}
                     spellcheck={false}
-                    required
+                    noOptionalMark
                   />
                 </div>
               );

@@ -11,12 +11,11 @@ import { zEnrollmentTokenCreate } from '../../../shared/schemas/enrollment.js';
 import { allowed, grantsFor } from '../../domain/scope.js';
 import { decodeCursor, encodeCursor } from '../../http/pagination.js';
 import { fail } from '../../http/problem.js';
-import { parseWith } from '../../http/validate.js';
 import { createEnrollmentToken } from '../../services/enrollment.js';
 import { listEnrollmentTokens } from '../../services/enrollment-list.js';
 import { pickableUnits } from '../../services/unit-directory.js';
 import { unitForCaller } from '../../services/units.js';
-import { type FormFailure, formFailure, localiseFields, num, text, valuesOf } from '../forms.js';
+import { type FormFailure, formFailure, num, text, validateForm, valuesOf } from '../forms.js';
 import { pageCtx, signedIn } from '../page-context.js';
 import { EnrollmentPage, enrollmentDefaults, type RevealedToken } from '../pages/enrollment.js';
 import { render } from '../render.js';
@@ -25,6 +24,9 @@ import { uiKeys } from '../secrets.js';
 import type { UiCtx, UiEnv } from '../ui-env.js';
 
 const PAGE = 50;
+
+/** The API's body for a token, plus the unit the API takes from the URL. */
+const zEnrollmentForm = zEnrollmentTokenCreate.extend({ unitCode: zUnitCode });
 const REVEAL_COOKIE = 'onestop_reveal';
 const REVEAL_PATH = '/admin/enrollment';
 const revealBinding = (sessionId: string) => `enrollment-reveal:${sessionId}`;
@@ -49,7 +51,6 @@ async function page(
     }),
     pickableUnits(db, p),
   ]);
-  const t = ctx.t;
   return render(
     c,
     <EnrollmentPage
@@ -57,12 +58,7 @@ async function page(
       reveal={opts.reveal}
       state={{
         values: opts.values ?? enrollmentDefaults(ctx.lang, unit?.code),
-        errors: opts.failure
-          ? localiseFields(opts.failure.fields, {
-              expiresInHours: t.enrollment.expiresInHoursHint,
-              maxUses: t.enrollment.maxUsesHint,
-            })
-          : {},
+        errors: opts.failure?.fields ?? {},
       }}
       message={opts.failure?.message}
       units={units.filter((u) => allowed(p.grants, 'enrollment.create', u))}
@@ -91,12 +87,17 @@ export const enrollmentPages = new Hono<UiEnv>()
     const p = signedIn(c);
     const deps = c.get('deps');
     const lang = c.get('lang');
+    const t = c.get('t');
     const form = c.get('form')!;
     try {
-      const unitCode = parseWith(zUnitCode, text(form, 'unitCode') ?? '', lang);
-      const input = parseWith(
-        zEnrollmentTokenCreate,
-        { expiresInHours: num(form, 'expiresInHours'), maxUses: num(form, 'maxUses') },
+      const { unitCode, ...input } = validateForm(
+        zEnrollmentForm,
+        {
+          unitCode: text(form, 'unitCode'),
+          expiresInHours: num(form, 'expiresInHours'),
+          maxUses: num(form, 'maxUses'),
+        },
+        t,
         lang,
       );
       const created = await createEnrollmentToken(deps, p, unitCode, input);
@@ -119,15 +120,8 @@ export const enrollmentPages = new Hono<UiEnv>()
       });
       return c.redirect(`${REVEAL_PATH}?unit=${encodeURIComponent(created.unitCode)}`, 303);
     } catch (e) {
-      // zUnitCode's error path is empty (it validates a bare string): report it on the unit field.
-      const ff = formFailure(e, lang, { inputCodes: ['not_found', 'forbidden'], field: 'unitCode' });
+      const ff = formFailure(e, t, lang, { inputCodes: ['not_found', 'forbidden'], field: 'unitCode' });
       if (!ff) throw e;
-      const fields = Object.fromEntries(
-        Object.entries(ff.fields).map(([k, v]) => [k === '' ? 'unitCode' : k, v]),
-      );
-      return page(c, {
-        values: valuesOf(form, ['unitCode', 'expiresInHours', 'maxUses']),
-        failure: { ...ff, fields },
-      });
+      return page(c, { values: valuesOf(form, ['unitCode', 'expiresInHours', 'maxUses']), failure: ff });
     }
   });

@@ -9,7 +9,6 @@ import { unitById } from '../../db/repos/units.js';
 import { allowed, grantsFor } from '../../domain/scope.js';
 import { decodeCursor, encodeCursor } from '../../http/pagination.js';
 import { fail } from '../../http/problem.js';
-import { parseWith } from '../../http/validate.js';
 import { activeMatrix } from '../../services/matrix-active.js';
 import {
   childrenOf,
@@ -22,7 +21,7 @@ import {
 import { createUnit, unitForCaller } from '../../services/units.js';
 import { emptyFieldState } from '../components/form.js';
 import { setFlash } from '../flash.js';
-import { type FormFailure, formFailure, localiseFields, num, text, valuesOf } from '../forms.js';
+import { type FormFailure, formFailure, num, text, validateForm, valuesOf } from '../forms.js';
 import { type PageCtx, pageCtx, signedIn } from '../page-context.js';
 import { UnitFormPage, UnitPage, UnitRootsPage, UnitSearchPage } from '../pages/units.js';
 import { render } from '../render.js';
@@ -80,16 +79,11 @@ async function formPage(
   const matrix = await activeMatrix(db);
   const levels = matrix?.body.levels ?? [];
   const parents = (await pickableUnits(db, p)).filter((u) => allowed(p.grants, 'unit.write', u));
-  const t = ctx.t;
-  const hints: Record<string, string> = {
-    code: t.units.codeHint,
-    name: t.units.nameHint,
-  };
   return render(
     c,
     <UnitFormPage
       ctx={ctx}
-      state={{ values, errors: failure ? localiseFields(failure.fields, hints) : {} }}
+      state={{ values, errors: failure?.fields ?? {} }}
       levels={levels}
       parents={parents}
       message={failure?.message}
@@ -143,9 +137,10 @@ export const unitPages = new Hono<UiEnv>()
     const p = signedIn(c);
     const deps = c.get('deps');
     const lang = c.get('lang');
+    const t = c.get('t');
     const form = c.get('form')!;
     try {
-      const input = parseWith(
+      const input = validateForm(
         zUnitCreate,
         {
           parentCode: text(form, 'parentCode'),
@@ -156,6 +151,7 @@ export const unitPages = new Hono<UiEnv>()
           officers: num(form, 'officers'),
           digitizingOfficers: num(form, 'digitizingOfficers'),
         },
+        t,
         lang,
       );
       const unit = await createUnit(deps, p, input);
@@ -163,7 +159,7 @@ export const unitPages = new Hono<UiEnv>()
       return c.redirect(`/admin/units/${encodeURIComponent(unit.code)}`, 303);
     } catch (e) {
       // A parent outside the caller's scope is about what was typed: say so next to the parent field.
-      const ff = formFailure(e, lang, { inputCodes: ['forbidden'], field: 'parentCode' });
+      const ff = formFailure(e, t, lang, { inputCodes: ['forbidden'], field: 'parentCode' });
       if (!ff) throw e;
       return formPage(c, await pageCtx(c), valuesOf(form, FIELDS), ff);
     }

@@ -7,12 +7,11 @@ import { zUserCreate } from '../../../shared/schemas/users.js';
 import { allowed, grantsFor } from '../../domain/scope.js';
 import { decodeCursor, encodeCursor } from '../../http/pagination.js';
 import { fail } from '../../http/problem.js';
-import { parseWith } from '../../http/validate.js';
 import { pickableUnits } from '../../services/unit-directory.js';
 import { listUsersInScope } from '../../services/user-directory.js';
 import { createUser } from '../../services/users.js';
 import { setFlash } from '../flash.js';
-import { type FormFailure, formFailure, localiseFields, text, valuesOf } from '../forms.js';
+import { type FormFailure, formFailure, text, validateForm, valuesOf } from '../forms.js';
 import { pageCtx, signedIn } from '../page-context.js';
 import { ROLE_ROWS, UserFormPage, UsersPage } from '../pages/users.js';
 import { render } from '../render.js';
@@ -28,20 +27,14 @@ const FIELDS = ['username', 'displayName', ...ROLE_FIELDS];
 async function formPage(c: UiCtx, values: Record<string, string | undefined>, failure?: FormFailure) {
   const p = signedIn(c);
   const ctx = await pageCtx(c);
-  const { t } = ctx;
   const units = (await pickableUnits(c.get('deps').store.read, p)).filter((u) =>
     allowed(p.grants, 'user.write', u),
   );
-  const hints: Record<string, string> = {
-    username: t.users.usernameHint,
-    password: t.users.passwordHint,
-    displayName: t.users.displayNameHint,
-  };
   return render(
     c,
     <UserFormPage
       ctx={ctx}
-      state={{ values, errors: failure ? localiseFields(failure.fields, hints) : {} }}
+      state={{ values, errors: failure?.fields ?? {} }}
       units={units}
       message={failure?.message}
     />,
@@ -89,8 +82,8 @@ export const userPages = new Hono<UiEnv>()
       const role = text(form, `roles.${i}.role`);
       const unitCode = text(form, `roles.${i}.unitCode`);
       if (!role && !unitCode) continue;
-      if (!role) rowErrors[`roles.${i}.role`] = t.common.required;
-      if (!unitCode) rowErrors[`roles.${i}.unitCode`] = t.common.required;
+      if (!role) rowErrors[`roles.${i}.role`] = t.forms.chooseFromList;
+      if (!unitCode) rowErrors[`roles.${i}.unitCode`] = t.forms.required;
       // Field paths from the API refer to positions in `roles`; keep them equal to the form's rows.
       roles[i] = { role: role ?? '', unitCode: unitCode ?? '' };
     }
@@ -98,7 +91,7 @@ export const userPages = new Hono<UiEnv>()
       if (Object.keys(rowErrors).length > 0) {
         return formPage(c, values, { status: 422, message: t.common.formHasErrors, fields: rowErrors });
       }
-      const input = parseWith(
+      const input = validateForm(
         zUserCreate,
         {
           username: text(form, 'username') ?? '',
@@ -106,6 +99,7 @@ export const userPages = new Hono<UiEnv>()
           displayName: text(form, 'displayName'),
           roles: roles.filter(Boolean),
         },
+        t,
         lang,
       );
       const user = await createUser(deps, p, input);
@@ -113,7 +107,7 @@ export const userPages = new Hono<UiEnv>()
       return c.redirect('/admin/users', 303);
     } catch (e) {
       // A grant outside the caller's scope is about what was typed: say so on the form.
-      const ff = formFailure(e, lang, { inputCodes: ['forbidden'] });
+      const ff = formFailure(e, t, lang, { inputCodes: ['forbidden'] });
       if (!ff) throw e;
       return formPage(c, values, { ...ff, fields: rowPaths(ff.fields, roles) });
     }

@@ -7,11 +7,10 @@ import { deleteCookie, setCookie } from 'hono/cookie';
 import { zLoginBody } from '../../../shared/schemas/auth.js';
 import { SESSION_COOKIE } from '../../http/auth-middleware.js';
 import { ApiError } from '../../http/problem.js';
-import { parseWith } from '../../http/validate.js';
 import { login, logout } from '../../services/auth.js';
 import { emptyFieldState } from '../components/form.js';
 import { setFlash } from '../flash.js';
-import { formFailure, text } from '../forms.js';
+import { formFailure, text, validateForm } from '../forms.js';
 import { isLang, LANG_COOKIE } from '../i18n/index.js';
 import { pageCtx } from '../page-context.js';
 import { SignInPage } from '../pages/sign-in.js';
@@ -49,19 +48,16 @@ export const authPages = new Hono<UiEnv>()
 
     let res: Awaited<ReturnType<typeof login>>;
     try {
-      const body = parseWith(
+      const body = validateForm(
         zLoginBody,
         { username: values.username ?? '', password: form.get('password') ?? '' },
+        t,
         lang,
       );
       res = await login(deps, body, { ip: ipOf(c), userAgent: c.req.header('user-agent') });
     } catch (e) {
-      const ff = formFailure(e, lang);
-      if (ff) {
-        const errors: Record<string, string> = {};
-        for (const f of Object.keys(ff.fields)) errors[f] = t.common.required;
-        return again(422, undefined, errors);
-      }
+      const ff = formFailure(e, t, lang);
+      if (ff) return again(422, undefined, ff.fields);
       if (e instanceof ApiError && e.code === 'unauthenticated') return again(401, t.auth.wrongCredentials);
       if (e instanceof ApiError && e.code === 'rate_limited') {
         const sec = Math.ceil(Number(e.extra.retryAfterSec ?? 60));
