@@ -5,7 +5,7 @@
  */
 
 import type { Role } from '../../shared/enums.js';
-import { unitsByIds } from '../db/repos/unit-tree.js';
+import { unitNamesByIds } from '../db/repos/unit-tree.js';
 import { fail } from '../http/problem.js';
 import type { UserPrincipal } from '../services/principal.js';
 import { type Flash, takeFlash } from './flash.js';
@@ -68,13 +68,9 @@ export async function pageCtx(c: UiCtx): Promise<PageCtx> {
 }
 
 async function pageUser(c: UiCtx, p: UserPrincipal): Promise<PageUser> {
-  const names = new Map(
-    (
-      await unitsByIds(
-        c.get('deps').store.read,
-        p.grants.map((g) => g.unitId),
-      )
-    ).map((u) => [u.id, u.name]),
+  const names = await unitNamesByIds(
+    c.get('deps').store.read,
+    p.grants.map((g) => g.unitId),
   );
   return {
     id: p.userId,

@@ -42,6 +42,14 @@ export async function unitsByIds(db: Db, ids: readonly string[]): Promise<UnitWi
   return rows.map((r) => ({ ...r.u, childCount: Number(r.childCount) }));
 }
 
+/** Codes and names of units by id (for labels: no counts, no other columns). */
+export async function unitNamesByIds(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  const uniq = [...new Set(ids)].filter(Boolean);
+  if (uniq.length === 0) return new Map();
+  const rows = await db.select({ id: units.id, name: units.name }).from(units).where(inArray(units.id, uniq));
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
 /** Every live unit in scope (for search and pickers: units number in the hundreds or low thousands). */
 export async function allUnitsInScope(db: Db, scope: Scope): Promise<UnitRow[]> {
   return db

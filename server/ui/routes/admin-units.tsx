@@ -42,8 +42,9 @@ async function unitPage(c: UiCtx, code: string) {
     childrenOf(db, p, unit, { limit: PAGE, afterCode: after ? String(after[0]) : undefined }),
     unit.parentId ? unitById(db, unit.parentId) : Promise.resolve(undefined),
   ]);
-  const matrix = await activeMatrix(db);
-  const levels = matrix?.body.levels ?? [];
+  // Only an administrator of this unit needs the matrix (is there a level below this one?).
+  const mayWrite = allowed(p.grants, 'unit.write', unit);
+  const levels = mayWrite ? ((await activeMatrix(db))?.body.levels ?? []) : [];
   const hasLowerLevel = levels.indexOf(unit.level) >= 0 && levels.indexOf(unit.level) < levels.length - 1;
   const canSeePeople = allowed(p.grants, 'user.read', unit);
   return render(
@@ -59,7 +60,7 @@ async function unitPage(c: UiCtx, code: string) {
         nextCursor: children.nextCode ? encodeCursor([children.nextCode]) : null,
         people: canSeePeople ? await unitPeople(db, unit) : undefined,
         can: {
-          createChild: hasLowerLevel && allowed(p.grants, 'unit.write', unit),
+          createChild: mayWrite && hasLowerLevel,
           createToken: allowed(p.grants, 'enrollment.create', unit),
           createUser: allowed(p.grants, 'user.write', unit),
         },
