@@ -110,7 +110,7 @@ export function EnrollmentPage(props: {
   ];
   const title = props.unitFilter
     ? t.enrollment.createFor(`${props.unitFilter.name} (${props.unitFilter.code})`)
-    : t.enrollment.title;
+    : t.enrollment.create;
   return (
     <Layout ctx={ctx} title={t.enrollment.title}>
       <SubNav ctx={ctx} entries={ctx.adminNav} />

@@ -147,6 +147,7 @@ export function UnitPage({ ctx, data }: { ctx: PageCtx; data: UnitPageData }) {
     ...data.ancestors.map((a) => ({ label: a.name, href: unitHref(a.code) })),
     { label: u.name },
   ];
+  const showTree = data.children.length > 0 || !!data.cursor || data.can.createChild;
   const actions = (
     <>
       {data.can.createChild && (
@@ -174,37 +175,40 @@ export function UnitPage({ ctx, data }: { ctx: PageCtx; data: UnitPageData }) {
         }
         actions={actions}
       />
-      <SearchForm ctx={ctx} />
-      <section aria-labelledby="children-h">
-        <h2 id="children-h">{t.units.children}</h2>
-        {data.children.length === 0 && !data.cursor ? (
-          <EmptyState
-            message={data.can.createChild ? t.units.noChildrenAdmin : t.units.noChildren}
-            action={
-              data.can.createChild && (
-                <a class="btn" href={`/admin/units/new?parent=${encodeURIComponent(u.code)}`}>
-                  {t.units.createChild}
-                </a>
-              )
-            }
-          />
-        ) : (
-          <DataTable
-            ctx={ctx}
-            columns={unitColumns(ctx)}
-            rows={data.children}
-            pager={
-              <Pager
-                ctx={ctx}
-                base={unitHref(u.code)}
-                cursor={data.cursor}
-                nextCursor={data.nextCursor}
-                count={data.children.length}
-              />
-            }
-          />
-        )}
-      </section>
+      {/* A unit without sub-units, where none can be added (a commune), has no tree to show or search. */}
+      {showTree && <SearchForm ctx={ctx} />}
+      {showTree && (
+        <section aria-labelledby="children-h">
+          <h2 id="children-h">{t.units.children}</h2>
+          {data.children.length === 0 && !data.cursor ? (
+            <EmptyState
+              message={data.can.createChild ? t.units.noChildrenAdmin : t.units.noChildren}
+              action={
+                data.can.createChild && (
+                  <a class="btn" href={`/admin/units/new?parent=${encodeURIComponent(u.code)}`}>
+                    {t.units.createChild}
+                  </a>
+                )
+              }
+            />
+          ) : (
+            <DataTable
+              ctx={ctx}
+              columns={unitColumns(ctx)}
+              rows={data.children}
+              pager={
+                <Pager
+                  ctx={ctx}
+                  base={unitHref(u.code)}
+                  cursor={data.cursor}
+                  nextCursor={data.nextCursor}
+                  count={data.children.length}
+                />
+              }
+            />
+          )}
+        </section>
+      )}
       <div class="grid">
         <section class="card" aria-labelledby="facts-h">
           <h2 id="facts-h">{t.units.detailsTitle}</h2>
