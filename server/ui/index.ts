@@ -18,7 +18,8 @@ export function createUiApp(): Hono<UiEnv> {
   const ui = new Hono<UiEnv>();
   ui.onError(uiErrorHandler);
   // Pages and assets are text: compress them for slow links (the API's JSON is left as it was).
-  ui.use('*', async (c, next) => (isUiPath(c.req.path) ? compress()(c, next) : next()));
+  const gzip = compress();
+  ui.use('*', async (c, next) => (isUiPath(c.req.path) ? gzip(c, next) : next()));
   ui.use('*', uiContext());
   ui.route('/', assetRoutes);
   ui.route('/', authPages);

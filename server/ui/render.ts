@@ -27,6 +27,5 @@ export function render(
 ): Response | Promise<Response> {
   c.header('content-security-policy', CSP);
   c.header('cache-control', 'no-store');
-  c.header('x-frame-options', 'DENY');
   return c.html(html`${raw('<!DOCTYPE html>')}${page}`, status);
 }

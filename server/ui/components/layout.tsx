@@ -19,6 +19,8 @@ export function Layout(props: { ctx: PageCtx; title: string; children?: Child; b
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        {/* Load-bearing: the app-wide Referrer-Policy is no-referrer, under which browsers send
+            `Origin: null` on form posts, and the CSRF origin check would refuse every form. */}
         <meta name="referrer" content="same-origin" />
         <title>{`${title} · ${t.app.name}`}</title>
         <link rel="icon" href={ASSET_URLS.icon} type="image/svg+xml" />
