@@ -6,6 +6,7 @@
 import type { ErrorHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ApiError, langOf, msgIn } from '../http/problem.js';
+import { setFlash } from './flash.js';
 import { dict } from './i18n/index.js';
 import { type PageCtx, pageCtx } from './page-context.js';
 import { ErrorPage } from './pages/error.js';
@@ -22,6 +23,8 @@ export const uiErrorHandler: ErrorHandler<UiEnv> = async (err, c) => {
   const lang = c.get('lang');
 
   if (err instanceof ApiError && err.code === 'unauthenticated') {
+    // Say why the sign-in page appears when a session ran out (not for a first visit).
+    if (c.get('sessionExpired')) setFlash(c, 'info', 'sessionExpired');
     const back = c.req.method === 'GET' ? new URL(c.req.url) : undefined;
     const next = back ? back.pathname + back.search : '';
     return c.redirect(next && next !== '/' ? `/login?next=${encodeURIComponent(next)}` : '/login', 303);

@@ -20,7 +20,6 @@ import {
   preSessionBinding,
   sessionBinding,
 } from './csrf.js';
-import { setFlash } from './flash.js';
 import { readForm } from './forms.js';
 import { dict } from './i18n/index.js';
 import { uiKeys } from './secrets.js';
@@ -91,9 +90,6 @@ async function checkPost(c: UiCtx, key: Parameters<typeof csrfValid>[0], binding
   const presented = form.get(CSRF_FIELD) ?? c.req.header(CSRF_HEADER);
   if (await csrfValid(key, binding, presented)) return;
   // The form was made for a session that has since expired: ask to sign in again, not "forbidden".
-  if (c.get('sessionExpired')) {
-    setFlash(c, 'info', 'sessionExpired');
-    throw new ApiError('unauthenticated', 'session expired');
-  }
+  if (c.get('sessionExpired')) throw new ApiError('unauthenticated', 'session expired');
   throw csrfError();
 }

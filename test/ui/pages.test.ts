@@ -143,6 +143,16 @@ describe('CSRF', () => {
     });
     expect(r.status).toBe(303);
     expect(r.location).toBe('/login');
+    expect(textOf((await c.get('/login')).html)).toContain('Phiên làm việc đã hết hạn. Hãy đăng nhập lại.');
+  });
+
+  it('a page opened after the session ran out says so on the sign-in page', async () => {
+    const c = new UiClient(s.url);
+    c.jar.set('onestop_session', 'oss_expired-or-revoked-token-value-xxxxxxxxxxxxxxxx');
+    const r = await c.get('/admin/users');
+    expect(r.location).toBe('/login?next=%2Fadmin%2Fusers');
+    expect(c.jar.has('onestop_session')).toBe(false);
+    expect(textOf((await c.get(r.location!)).html)).toContain('Phiên làm việc đã hết hạn');
   });
 });
 

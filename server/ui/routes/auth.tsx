@@ -25,7 +25,6 @@ export const authPages = new Hono<UiEnv>()
     const next = safeNext(c.req.query('next'));
     if (c.get('principal')) return c.redirect(next, 303);
     const ctx = await pageCtx(c);
-    if (!ctx.flash && c.get('sessionExpired')) ctx.flash = { kind: 'info', text: ctx.t.auth.sessionExpired };
     return render(c, <SignInPage ctx={ctx} state={emptyFieldState()} next={next} />);
   })
   .post('/login', async (c) => {
