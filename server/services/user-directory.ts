@@ -3,8 +3,12 @@
  * users with no role at all (so a freshly created or stripped account can still be found). Shared by
  * GET /api/v1/users and the UI's user list so the two can never disagree.
  */
+
+import { type SQL, sql } from 'drizzle-orm';
 import type { UserView } from '../../shared/schemas/auth.js';
+import { scopeCondition } from '../db/repos/units.js';
 import { grantsOf, listUsers, userView } from '../db/repos/users.js';
+import { roleGrants, units, users } from '../db/schema.js';
 import type { Db } from '../db/store.js';
 import { type Grant, grantsFor, inScope, type Scope, scopeOf } from '../domain/scope.js';
 import { fail } from '../http/problem.js';
@@ -26,8 +30,10 @@ export async function listUsersInScope(
   const items: UserView[] = [];
   let cursor = opts.afterUsername;
   let next: string | null = null;
+  // Read about a page at a time: an administrator of the root sees everyone, so more is waste.
+  const batch = Math.min(200, opts.limit + 1);
   while (items.length < opts.limit) {
-    const rows = await listUsers(db, { limit: 200, afterUsername: cursor });
+    const rows = await listUsers(db, { limit: batch, afterUsername: cursor });
     if (rows.length === 0) break;
     const grants = await grantsOf(
       db,
@@ -42,27 +48,22 @@ export async function listUsersInScope(
         break;
       }
     }
-    if (rows.length < 200) break;
+    if (rows.length < batch) break;
   }
   return { items, nextUsername: next };
 }
 
-/** How many users the caller can see (for the dashboard). */
+/** How many users the caller can see (for the dashboard): the same rule as the list, in one query. */
 export async function countUsersInScope(db: Db, p: UserPrincipal): Promise<number> {
   if (grantsFor(p.grants, 'user.read').length === 0) return 0;
   const scope = scopeOf(p.grants, 'user.read');
-  let n = 0;
-  let cursor: string | undefined;
-  for (;;) {
-    const rows = await listUsers(db, { limit: 500, afterUsername: cursor });
-    if (rows.length === 0) break;
-    const grants = await grantsOf(
-      db,
-      rows.map((r) => r.id),
-    );
-    for (const r of rows) if (userVisibleIn(scope, grants.get(r.id) ?? [])) n++;
-    cursor = rows[rows.length - 1]!.username;
-    if (rows.length < 500) break;
-  }
-  return n;
+  const liveGrant = (
+    extra?: SQL,
+  ) => sql`EXISTS (SELECT 1 FROM ${roleGrants} JOIN ${units} ON ${units.id} = ${roleGrants.unitId}
+    WHERE ${roleGrants.userId} = ${users.id} AND ${units.archivedAt} IS NULL${extra ? sql` AND ${extra}` : sql``})`;
+  const rows = await db
+    .select({ n: sql<number>`count(*)` })
+    .from(users)
+    .where(sql`NOT ${liveGrant()} OR ${liveGrant(scopeCondition(scope))}`);
+  return Number(rows[0]?.n ?? 0);
 }

@@ -17,26 +17,18 @@ const numberFmt = {
 const vndFmt = new Intl.NumberFormat('vi-VN', { style: 'currency', currency: 'VND' });
 const integerEn = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
-const partsFmt = {
-  vi: new Intl.DateTimeFormat('vi-VN', {
-    timeZone: UI_TIME_ZONE,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }),
-  en: new Intl.DateTimeFormat('en-GB', {
-    timeZone: UI_TIME_ZONE,
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }),
-};
+/**
+ * Vietnam keeps UTC+7 all year (no daylight saving since 1975), so wall-clock fields are plain
+ * arithmetic — exact, and far cheaper than Intl's formatToParts on pages with a hundred timestamps.
+ */
+const VN_OFFSET_MS = 7 * 3_600_000;
+
+/** English short month names, taken from Intl once. */
+const EN_MONTHS = Array.from({ length: 12 }, (_, i) =>
+  new Intl.DateTimeFormat('en-GB', { month: 'short', timeZone: 'UTC' }).format(Date.UTC(2020, i, 15)),
+);
+
+const two = (n: number) => (n < 10 ? `0${n}` : String(n));
 
 /** `1.500.000 ₫` in Vietnamese, `1,500,000 VND` in English (no-break space before the currency). */
 export function formatVnd(amount: number, lang: Lang): string {
@@ -48,24 +40,31 @@ export function formatNumber(n: number, lang: Lang): string {
   return numberFmt[lang].format(n);
 }
 
-function parts(d: Date, lang: Lang): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const p of partsFmt[lang].formatToParts(d)) out[p.type] = p.value;
-  return out;
+function parts(d: Date) {
+  const v = new Date(d.getTime() + VN_OFFSET_MS);
+  return {
+    year: v.getUTCFullYear(),
+    month: v.getUTCMonth(),
+    day: v.getUTCDate(),
+    hour: two(v.getUTCHours()),
+    minute: two(v.getUTCMinutes()),
+  };
 }
 
 /** `02/03/2026 14:05` (vi) or `2 Mar 2026, 14:05` (en), in Vietnam time. */
 export function formatDateTime(d: Date, lang: Lang): string {
-  const p = parts(d, lang);
+  const p = parts(d);
   return lang === 'vi'
-    ? `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`
-    : `${p.day} ${p.month} ${p.year}, ${p.hour}:${p.minute}`;
+    ? `${two(p.day)}/${two(p.month + 1)}/${p.year} ${p.hour}:${p.minute}`
+    : `${p.day} ${EN_MONTHS[p.month]} ${p.year}, ${p.hour}:${p.minute}`;
 }
 
 /** `02/03/2026` (vi) or `2 Mar 2026` (en), in Vietnam time. */
 export function formatDate(d: Date, lang: Lang): string {
-  const p = parts(d, lang);
-  return lang === 'vi' ? `${p.day}/${p.month}/${p.year}` : `${p.day} ${p.month} ${p.year}`;
+  const p = parts(d);
+  return lang === 'vi'
+    ? `${two(p.day)}/${two(p.month + 1)}/${p.year}`
+    : `${p.day} ${EN_MONTHS[p.month]} ${p.year}`;
 }
 
 /** The ISO string for `<time datetime>`: machines read UTC, people read the formatted text. */

@@ -23,6 +23,22 @@ describe('times in Asia/Ho_Chi_Minh whatever the server zone', () => {
     expect(formatDate(d, 'vi')).toBe('02/03/2026');
     expect(formatDate(d, 'en')).toBe('2 Mar 2026');
   });
+
+  it('agrees with Intl in Asia/Ho_Chi_Minh across a year of instants', () => {
+    const intl = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Asia/Ho_Chi_Minh',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    for (let t = Date.UTC(2026, 0, 1, 0, 7); t < Date.UTC(2027, 0, 1); t += 37 * 3_600_000 + 13 * 60_000) {
+      const p = Object.fromEntries(intl.formatToParts(t).map((x) => [x.type, x.value]));
+      expect(formatDateTime(new Date(t), 'vi')).toBe(`${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`);
+    }
+  });
 });
 
 describe('durations and countdowns', () => {

@@ -297,3 +297,25 @@ describe('assets', () => {
     expect(html.headers.get('content-encoding')).toBe('gzip');
   });
 });
+
+describe('the dashboard', () => {
+  it('counts the users an administrator can see with the same rule as the list', async () => {
+    const ward = await createUnit(s.admin, { level: 'commune', parentCode: 'HN' });
+    const { user: wardAdmin } = await createUser(s.admin, [{ role: 'admin', unitCode: ward.code }]);
+    await createUser(s.admin, [{ role: 'viewer', unitCode: ward.code }]);
+    await createUser(s.admin, [{ role: 'viewer', unitCode: 'HN' }]);
+    const c = new UiClient(s.url);
+    await c.signIn(wardAdmin.username, TEST_PASSWORD);
+    const listed = (await s.admin.get('/api/v1/users?limit=500')).body.items as {
+      roles: { unitCode: string }[];
+    }[];
+    const visible = listed.filter(
+      (u) => u.roles.length === 0 || u.roles.some((r) => r.unitCode === ward.code),
+    );
+    const home = textOf((await c.get('/')).html);
+    const m = /Người dùng (\d+)/.exec(home);
+    expect(Number(m?.[1])).toBe(visible.length);
+    const page = await c.get('/admin/users?limit=500');
+    expect((page.html.match(/<tr>/g) ?? []).length - 1).toBe(visible.length);
+  });
+});
