@@ -39,7 +39,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   api.route('/units', unitRoutes);
   api.route('/users', userRoutes);
   app.route('/api/v1', api);
-  app.route('/', createUiApp());
+  app.route('/', createUiApp()); // keep last: the UI's HTML 404 answers any GET not claimed above
 
   app.notFound((c) =>
     problemResponse(
