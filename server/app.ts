@@ -18,6 +18,7 @@ import { ticketRoutes } from './routes/tickets.js';
 import { unitRoutes } from './routes/units.js';
 import { userRoutes } from './routes/users.js';
 import { newId } from './security/crypto.js';
+import { createUiApp } from './ui/index.js';
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -48,6 +49,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   api.route('/calendar', calendarRoutes);
   api.route('/notifications', notificationRoutes);
   app.route('/api/v1', api);
+  app.route('/', createUiApp()); // keep last: the UI's HTML 404 answers any GET not claimed above
 
   app.notFound((c) =>
     problemResponse(
