@@ -8,14 +8,20 @@ import type { AppDeps } from './deps.js';
 import { sessionMiddleware } from './http/auth-middleware.js';
 import type { AppEnv } from './http/context.js';
 import { ApiError, problemResponse } from './http/problem.js';
+import { agentRoutes } from './routes/agent.js';
 import { authRoutes } from './routes/auth.js';
+import { deviceRoutes } from './routes/devices.js';
+import { maintenanceWindowRoutes } from './routes/maintenance-windows.js';
 import { opsRoutes } from './routes/ops.js';
+import { policyRoutes } from './routes/policy.js';
 import { unitRoutes } from './routes/units.js';
 import { userRoutes } from './routes/users.js';
 import { newId } from './security/crypto.js';
+import { registerDetectionMetrics } from './services/detection-metrics.js';
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  registerDetectionMetrics(deps);
 
   app.use('*', async (c, next) => {
     c.set('deps', deps);
@@ -37,6 +43,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   api.route('/auth', authRoutes);
   api.route('/units', unitRoutes);
   api.route('/users', userRoutes);
+  api.route('/units', policyRoutes);
+  api.route('/agent', agentRoutes);
+  api.route('/devices', deviceRoutes);
+  api.route('/maintenance-windows', maintenanceWindowRoutes);
   app.route('/api/v1', api);
 
   app.notFound((c) =>

@@ -179,6 +179,10 @@ export const devices = sqliteTable(
     /** The last report as received, so "latest reading" never needs a scan of history. */
     latest: json<Record<string, unknown>>('latest'),
     latestAt: ts('latest_at'),
+    /** Fault rows of this device not in state ok: 0 lets a healthy report skip detection entirely. */
+    activeFaults: integer('active_faults').notNull().default(0),
+    /** Hash of the last peripheral list, so the inventory is rewritten only when it changes. */
+    peripheralsHash: text('peripherals_hash'),
     /** Per-device overrides of the unit's effective check policy. */
     policyOverride: json<Record<string, unknown>>('policy_override'),
     createdAt: ts('created_at').notNull(),
@@ -188,6 +192,7 @@ export const devices = sqliteTable(
     uniqueIndex('devices_unit_hw').on(t.unitId, t.hardwareId),
     uniqueIndex('devices_token').on(t.tokenHash),
     index('devices_last_seen').on(t.lastSeenAt),
+    index('devices_unit').on(t.unitId),
   ],
 );
 
@@ -269,8 +274,16 @@ export const faults = sqliteTable(
     ticketId: text('ticket_id'),
     parentTicketId: text('parent_ticket_id'),
     evidence: json<unknown[]>('evidence'),
+    /** When detection last auto-resolved this fault's ticket (a return within 24 h reopens it). */
+    resolvedAt: ts('resolved_at'),
   },
-  (t) => [index('faults_device').on(t.deviceId), index('faults_ticket').on(t.ticketId)],
+  (t) => [
+    index('faults_device').on(t.deviceId),
+    index('faults_ticket').on(t.ticketId),
+    index('faults_parent').on(t.parentTicketId),
+    index('faults_check_subject').on(t.check, t.subject, t.state),
+    index('faults_state').on(t.state),
+  ],
 );
 
 export const maintenanceWindows = sqliteTable(

@@ -1,0 +1,15 @@
+/** Every minute: agents silent for 3 × interval, and whole sites offline (DETECTION.md). */
+import { runSilenceCheck } from '../services/detection-silence.js';
+import type { Job } from './types.js';
+
+export const silenceJob: Job = {
+  name: 'agent-silence',
+  cron: '0 * * * * *',
+  async run(deps, now) {
+    const r = await runSilenceCheck(deps, now);
+    return {
+      summary: `${r.silent} silent, ${r.ticketsOpened} tickets opened, ${r.sitesDown} sites down, ${r.sitesRecovered} sites back`,
+      ...r,
+    };
+  },
+};

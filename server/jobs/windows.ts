@@ -1,0 +1,15 @@
+/** Every minute: faults still bad when their maintenance window ended open tickets now. */
+import { openDeferredFaults } from '../services/detection-deferred.js';
+import type { Job } from './types.js';
+
+export const windowsJob: Job = {
+  name: 'maintenance-windows',
+  cron: '30 * * * * *',
+  async run(deps, now) {
+    const r = await openDeferredFaults(deps, now);
+    return {
+      summary: `${r.ticketsOpened} deferred tickets opened, ${r.statusChanged} statuses changed`,
+      ...r,
+    };
+  },
+};
