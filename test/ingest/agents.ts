@@ -62,6 +62,8 @@ export interface ReportOpts {
   /** Target ids that fail (others succeed). */
   failing?: string[];
   latencyMs?: number;
+  /** Target ids answering slowly (9 s) while the others answer in `latencyMs`. */
+  slow?: string[];
   peripherals?: { kind: string; name: string; vendorId?: string; productId?: string; connected: boolean }[];
   seq?: number;
 }
@@ -88,7 +90,7 @@ export function report(a: SimAgent, o: ReportOpts = {}) {
     targets: TARGET_IDS.map((id) =>
       o.failing?.includes(id)
         ? { id, ok: false, latencyMs: null, error: 'ETIMEDOUT' }
-        : { id, ok: true, latencyMs: o.latencyMs ?? 40 },
+        : { id, ok: true, latencyMs: o.slow?.includes(id) ? 9000 : (o.latencyMs ?? 40) },
     ),
     peripherals: o.peripherals ?? [{ kind: 'printer', name: 'Canon LBP2900', connected: true }],
     system: { cpuLoadPct: 12, memUsedPct: 48, uptimeSec: 3600 },
