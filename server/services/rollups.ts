@@ -13,7 +13,7 @@ export const ROLLUP_WATERMARK = 'rollups.received_until';
 /** Ingest transactions commit within seconds; reports received before now − LAG are all visible. */
 export const ROLLUP_LAG_MS = 5 * 60_000;
 /** At most this much received time per write, so one write never holds the writer for long. */
-const STEP_MS = 3_600_000;
+const STEP_MS = 6 * 3_600_000;
 const HOUR = 3_600_000;
 
 export async function rollupWatermark(db: Db): Promise<number | undefined> {
@@ -23,7 +23,8 @@ export async function rollupWatermark(db: Db): Promise<number | undefined> {
 
 function rollupSql(from: number, to: number) {
   const range = sql`r.received_at > ${from} AND r.received_at <= ${to}`;
-  const hour = sql`(r.collected_at / ${HOUR}) * ${HOUR}`;
+  // Integer literals (not bound parameters) so SQLite does integer division.
+  const hour = sql.raw(`(r.collected_at / ${HOUR}) * ${HOUR}`);
   return sql`
     INSERT INTO rollups (device_id, metric, hour, min, max, sum, count)
     SELECT device_id, metric, hour, mn, mx, sm, n FROM (
