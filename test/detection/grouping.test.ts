@@ -121,7 +121,7 @@ describe('site down', () => {
 describe('upstream outage', () => {
   it('one upstream ticket at the root when ≥ 3 units and ≥ half fail; children recover with it', async () => {
     // Silence is not under test here: keep every earlier agent out of the way.
-    const units = [];
+    const units: string[] = [];
     for (const n of [
       'Phường Cầu Giấy',
       'Phường Nghĩa Đô',
@@ -130,7 +130,7 @@ describe('upstream outage', () => {
       'Phường Láng',
     ])
       units.push(await commune(n));
-    const devs = [];
+    const devs: SimAgent[] = [];
     for (const u of units) devs.push(await enroll(s.admin, u));
     const T = 'dvc-quoc-gia';
     const round = async (failingIdx: number[]) => {
