@@ -109,9 +109,11 @@ export interface AgentPrincipal {
 }
 
 /**
- * Positive cache of agent tokens (hash → device) so a busy ingest path does not read the devices table
- * before every batch. It only decides the early 401; the batch's own transaction re-checks the token,
- * so a token revoked by another process is refused there even while this cache still holds it.
+ * Positive cache of agent tokens (token → device) so a busy ingest path neither hashes the token nor
+ * reads the devices table before every batch. It only decides the early 401; the batch's own write
+ * re-checks the token hash against the device row, so a token revoked by another process is refused
+ * there even while this cache still holds it. Keyed by the token itself: it lives only in this
+ * process's memory, like the request that carried it.
  */
 const AUTH_CACHE_MS = 30_000;
 const authCaches = new WeakMap<AppDeps, Map<string, { p: AgentPrincipal; at: number }>>();
@@ -144,11 +146,11 @@ export async function authenticateAgent(
 ): Promise<AgentPrincipal> {
   const token = bearerOf(header);
   if (!token?.startsWith('oda_')) throw badAgentToken();
-  const tokenHash = await sha256Hex(token);
   const cache = authCache(deps);
   const now = Date.now(); // cache freshness is wall-clock time, not business time
-  const hit = cache.get(tokenHash);
+  const hit = cache.get(token);
   if (!opts.fresh && hit && now - hit.at < AUTH_CACHE_MS) return hit.p;
+  const tokenHash = await sha256Hex(token);
   const row = (
     await deps.store.read
       .select({ id: devices.id, unitId: devices.unitId, policyOverride: devices.policyOverride })
@@ -157,7 +159,7 @@ export async function authenticateAgent(
       .limit(1)
   )[0];
   if (!row) {
-    cache.delete(tokenHash);
+    cache.delete(token);
     throw badAgentToken();
   }
   const p: AgentPrincipal = {
@@ -167,6 +169,6 @@ export async function authenticateAgent(
     policyOverride: row.policyOverride ?? null,
   };
   if (cache.size > 100_000) cache.clear();
-  cache.set(tokenHash, { p, at: now });
+  cache.set(token, { p, at: now });
   return p;
 }

@@ -9,16 +9,27 @@
  * the fault engine entirely. Reports older than the newest already evaluated (a late spool, a
  * replay) are stored for history but never moved a hysteresis streak backwards in time.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Report, ReportsResponse } from '../../shared/schemas/agent.js';
-import { devices, peripheralsSeen } from '../db/schema.js';
-import type { Db } from '../db/store.js';
+import type { PolicyValues } from '../../shared/schemas/policy.js';
+import {
+  type DeviceIngestRow,
+  type DeviceUpdate,
+  deleteReports,
+  devicesForIngest,
+  insertMaybeStoredReports,
+  insertNewReports,
+  type ReportRow,
+  updateIngestedDevices,
+} from '../db/repos/reports.js';
+import { peripheralsSeen } from '../db/schema.js';
+import type { Db, Tx } from '../db/store.js';
 import type { AppDeps } from '../deps.js';
 import { evaluateReport, type Observation } from '../domain/detection.js';
 import { fail } from '../http/problem.js';
-import { sha256Hex } from '../security/crypto.js';
 import { type AgentPrincipal, badAgentToken } from './agent-enroll.js';
 import { detectReports, type ReportItem } from './detection.js';
+import { refreshDeviceCounts } from './detection-groups.js';
 import { devicePolicy } from './policy.js';
 import { deviceInWindow } from './windows.js';
 
@@ -28,7 +39,6 @@ export const MAX_CLOCK_LEAD_MS = 24 * 3_600_000;
 interface Prepared {
   seq: number;
   collectedAtMs: number;
-  body: string;
   report: Report;
 }
 
@@ -51,7 +61,7 @@ export function prepareBatch(
       dupInBatch++;
       return;
     }
-    bySeq.set(r.seq, { seq: r.seq, collectedAtMs: at, body: JSON.stringify(r), report: r });
+    bySeq.set(r.seq, { seq: r.seq, collectedAtMs: at, report: r });
   });
   if (errors.length > 0)
     throw fail.invalid(
@@ -110,6 +120,225 @@ function peripheralsFingerprint(r: Report): string {
     .join(';');
 }
 
+/** One agent request waiting for the next group write. */
+interface Job {
+  agent: AgentPrincipal;
+  items: Prepared[];
+  dupInBatch: number;
+  observations: Map<number, Observation[]>;
+  anyBad: boolean;
+  policy: PolicyValues;
+  inWindow: boolean;
+  periphHash: string;
+  resolve: (r: ReportsResponse) => void;
+  reject: (e: unknown) => void;
+}
+
+type Outcome = { ok: true; value: ReportsResponse } | { ok: false; error: unknown };
+
+/** At most this many requests per group write. */
+const MAX_JOBS = 512;
+
+/**
+ * Collects the ingest requests of one event-loop turn and writes them as ONE unit of work: one
+ * SELECT of their devices, multi-row INSERTs of all their reports, one UPDATE of all their devices.
+ * The group-commit writer then commits it (with any other writes of the moment) in one transaction.
+ */
+class IngestBatcher {
+  private queue: Job[] = [];
+  private scheduled = false;
+  constructor(private readonly deps: AppDeps) {}
+
+  submit(job: Omit<Job, 'resolve' | 'reject'>): Promise<ReportsResponse> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ ...job, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        nextTurn(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.scheduled = false;
+    while (this.queue.length > 0) {
+      const jobs = this.queue.splice(0, MAX_JOBS);
+      this.deps.metrics.ingestGroupSize.observe(jobs.length);
+      let outcomes: Outcome[];
+      try {
+        outcomes = await this.deps.store.write((tx) => writeGroup(tx, this.deps, jobs), { label: 'ingest' });
+      } catch (e) {
+        for (const j of jobs) j.reject(e);
+        continue;
+      }
+      outcomes.forEach((o, i) => {
+        const j = jobs[i]!;
+        if (o.ok) {
+          this.deps.metrics.reportsIngested.inc({}, o.value.accepted);
+          if (o.value.duplicates > 0) this.deps.metrics.reportsDuplicate.inc({}, o.value.duplicates);
+          j.resolve(o.value);
+        } else j.reject(o.error);
+      });
+    }
+  }
+}
+
+const nextTurn: (fn: () => void) => void =
+  typeof (globalThis as { setImmediate?: unknown }).setImmediate === 'function'
+    ? (fn) => (globalThis as unknown as { setImmediate: (f: () => void) => void }).setImmediate(fn)
+    : (fn) => setTimeout(fn, 0);
+
+const batchers = new WeakMap<AppDeps, IngestBatcher>();
+
+function batcherOf(deps: AppDeps): IngestBatcher {
+  let b = batchers.get(deps);
+  if (!b) {
+    b = new IngestBatcher(deps);
+    batchers.set(deps, b);
+  }
+  return b;
+}
+
+interface DeviceState extends DeviceIngestRow {
+  // accumulated by this group
+  received: number;
+  latest?: Prepared;
+  newHash?: string;
+  touched: boolean;
+}
+
+async function writeGroup(tx: Db, deps: AppDeps, jobs: Job[]): Promise<Outcome[]> {
+  const now = deps.clock.now();
+  const nowMs = now.getTime();
+  const rows = await devicesForIngest(tx, [...new Set(jobs.map((j) => j.agent.deviceId))]);
+  const devs = new Map(rows.map((r) => [r.id, { ...r, received: 0, touched: false } as DeviceState]));
+  const outcomes: Outcome[] = new Array(jobs.length);
+  let ranDetection = false;
+
+  // Authorise inside the write: a token revoked or replaced (by any process) since the early check fails here.
+  const valid: number[] = [];
+  jobs.forEach((j, i) => {
+    const d = devs.get(j.agent.deviceId);
+    if (!d || d.revokedAt !== null || d.tokenHash !== j.agent.tokenHash)
+      outcomes[i] = { ok: false, error: badAgentToken() };
+    else valid.push(i);
+  });
+
+  // A seq above the device's last stored seq (read in this same write) cannot be stored yet: those
+  // rows go in without RETURNING. Only replays and late spools (seq ≤ last) need to learn which are new.
+  const claimed = new Set<string>();
+  const sure: ReportRow[] = [];
+  const maybe: ReportRow[] = [];
+  const mineOf = new Map<number, Prepared[]>();
+  const maybeOf = new Map<number, Prepared[]>();
+  for (const i of valid) {
+    const j = jobs[i]!;
+    const d = devs.get(j.agent.deviceId)!;
+    const mine: Prepared[] = [];
+    const unsure: Prepared[] = [];
+    for (const r of j.items) {
+      const key = `${d.id}|${r.seq}`;
+      if (claimed.has(key)) continue; // sent twice in one group: the first request stores it
+      claimed.add(key);
+      const row: ReportRow = [d.id, r.seq, r.collectedAtMs, r.report];
+      if (r.seq > d.lastSeq) {
+        sure.push(row);
+        mine.push(r);
+      } else {
+        maybe.push(row);
+        unsure.push(r);
+      }
+    }
+    mineOf.set(i, mine);
+    maybeOf.set(i, unsure);
+  }
+  await insertNewReports(tx, sure, nowMs);
+  const stored = await insertMaybeStoredReports(tx, maybe, nowMs);
+
+  for (const i of valid) {
+    const j = jobs[i]!;
+    const d = devs.get(j.agent.deviceId)!;
+    const mine = [...mineOf.get(i)!, ...maybeOf.get(i)!.filter((r) => stored.has(`${d.id}|${r.seq}`))].sort(
+      (a, b) => a.seq - b.seq,
+    );
+    const before = { lastSeq: d.lastSeq, status: d.status, activeFaults: d.activeFaults };
+    const fresh = mine.filter((r) => r.seq > d.lastSeq);
+    const newestFresh = fresh[fresh.length - 1];
+    const newest = j.items[j.items.length - 1]!;
+    try {
+      const needDetection =
+        fresh.length > 0 && (j.anyBad || d.activeFaults > 0 || d.status !== 'ok' || j.inWindow);
+      if (needDetection) {
+        const items: ReportItem[] = fresh.map((r) => ({
+          seq: r.seq,
+          collectedAt: r.report.collectedAt,
+          obs: j.observations.get(r.seq) ?? [],
+        }));
+        // Its own savepoint: a failure here undoes this device's detection work only.
+        const res = await (tx as unknown as Tx).transaction((sp) =>
+          detectReports(sp as unknown as Db, deps, d, items, j.policy, j.inWindow),
+        );
+        d.status = res.status;
+        d.activeFaults = res.activeFaults;
+        ranDetection = true;
+      } else if (fresh.length > 0 && d.status !== 'ok') d.status = 'ok';
+      if (newestFresh === newest && j.periphHash !== (d.newHash ?? d.peripheralsHash)) {
+        await writeInventory(tx, d.id, newest.report, now);
+        d.newHash = j.periphHash;
+      }
+    } catch (error) {
+      // Nothing of this request may stay: take its reports back out.
+      await deleteReports(
+        tx,
+        d.id,
+        mine.map((r) => r.seq),
+      );
+      Object.assign(d, before);
+      outcomes[i] = { ok: false, error };
+      continue;
+    }
+    d.touched = true;
+    d.received += mine.length;
+    if (newestFresh) {
+      d.lastSeq = newestFresh.seq;
+      d.latest = newestFresh;
+    }
+    outcomes[i] = {
+      ok: true,
+      value: {
+        accepted: mine.length,
+        duplicates: j.items.length - mine.length + j.dupInBatch,
+        lastSeq: d.lastSeq,
+      },
+    };
+  }
+
+  const touched = [...devs.values()].filter((d) => d.touched);
+  await updateIngestedDevices(
+    tx,
+    touched.map(
+      (d): DeviceUpdate => [
+        d.id,
+        d.received,
+        d.status,
+        d.activeFaults,
+        d.latest ? d.lastSeq : null,
+        d.latest?.report ?? null,
+        d.latest?.collectedAtMs ?? null,
+        d.newHash ?? null,
+      ],
+    ),
+    nowMs,
+  );
+  // Grouping may have moved other devices' fault rows (children of a cause): recount from the rows.
+  if (ranDetection)
+    await refreshDeviceCounts(
+      tx,
+      touched.map((d) => d.id),
+    );
+  return outcomes;
+}
+
 export async function ingestReports(
   deps: AppDeps,
   agent: AgentPrincipal,
@@ -127,82 +356,28 @@ export async function ingestReports(
     if (!anyBad) anyBad = obs.some((o) => o.bad);
   }
   const newest = items[items.length - 1]!;
-  const periphHash = await sha256Hex(peripheralsFingerprint(newest.report));
-  const nowMs = now.getTime();
+  return batcherOf(deps).submit({
+    agent,
+    items,
+    dupInBatch,
+    observations,
+    anyBad,
+    policy,
+    inWindow,
+    periphHash: cheapHash(peripheralsFingerprint(newest.report)),
+  });
+}
 
-  const result = await deps.store.write(
-    async (tx) => {
-      const dev = (
-        await tx
-          .select({
-            id: devices.id,
-            unitId: devices.unitId,
-            hostname: devices.hostname,
-            lastSeq: devices.lastSeq,
-            status: devices.status,
-            activeFaults: devices.activeFaults,
-            peripheralsHash: devices.peripheralsHash,
-          })
-          .from(devices)
-          .where(
-            and(
-              eq(devices.id, agent.deviceId),
-              eq(devices.tokenHash, agent.tokenHash),
-              sql`${devices.revokedAt} IS NULL`,
-            ),
-          )
-          .limit(1)
-      )[0];
-      if (!dev) throw badAgentToken(); // revoked or re-enrolled meanwhile (perhaps by another process)
-
-      const values = sql.join(
-        items.map((r) => sql`(${agent.deviceId}, ${r.seq}, ${r.collectedAtMs}, ${nowMs}, ${r.body})`),
-        sql`, `,
-      );
-      const inserted = await tx.all<{ seq: number }>(
-        sql`INSERT INTO reports (device_id, seq, collected_at, received_at, body) VALUES ${values}
-            ON CONFLICT DO NOTHING RETURNING seq`,
-      );
-      const insertedSeqs = new Set(inserted.map((r) => Number(r.seq)));
-      const fresh = items.filter((r) => insertedSeqs.has(r.seq) && r.seq > dev.lastSeq);
-      const newestFresh = fresh[fresh.length - 1];
-      const inventoryChanged = newestFresh === newest && periphHash !== dev.peripheralsHash;
-
-      let status = dev.status;
-      let activeFaults = dev.activeFaults;
-      const needDetection =
-        fresh.length > 0 && (anyBad || dev.activeFaults > 0 || dev.status !== 'ok' || inWindow);
-      if (needDetection) {
-        const reportItems: ReportItem[] = fresh.map((r) => ({
-          seq: r.seq,
-          collectedAt: r.report.collectedAt,
-          obs: observations.get(r.seq) ?? [],
-        }));
-        const d = await detectReports(tx, deps, dev, reportItems, policy, inWindow);
-        status = d.status;
-        activeFaults = d.activeFaults;
-      } else if (fresh.length > 0 && dev.status !== 'ok') status = 'ok';
-
-      await tx.run(sql`
-        UPDATE devices SET
-          last_seen_at = ${nowMs},
-          reports_received = reports_received + ${inserted.length},
-          status = ${status},
-          active_faults = ${activeFaults},
-          updated_at = ${nowMs}
-          ${newestFresh ? sql`, last_seq = ${newestFresh.seq}, latest = ${newestFresh.body}, latest_at = ${newestFresh.collectedAtMs}` : sql``}
-          ${inventoryChanged ? sql`, peripherals_hash = ${periphHash}` : sql``}
-        WHERE id = ${agent.deviceId}`);
-      if (inventoryChanged) await writeInventory(tx, agent.deviceId, newest.report, now);
-      return {
-        accepted: inserted.length,
-        duplicates: items.length - inserted.length + dupInBatch,
-        lastSeq: Math.max(dev.lastSeq, newestFresh?.seq ?? 0),
-      };
-    },
-    { label: 'ingest' },
-  );
-  deps.metrics.reportsIngested.inc({}, result.accepted);
-  if (result.duplicates > 0) deps.metrics.reportsDuplicate.inc({}, result.duplicates);
-  return result;
+/** 53-bit string hash (cyrb53): change detection for the inventory, not security. */
+export function cheapHash(str: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < str.length; i++) {
+    const ch = str.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
 }
