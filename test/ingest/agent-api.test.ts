@@ -173,6 +173,24 @@ describe('reports', () => {
     expect(dev.body.peripherals).toHaveLength(1);
   });
 
+  it('concurrent overlapping batches of one agent store each report once', async () => {
+    const a = await enroll(s.admin, ward.code);
+    const reps = Array.from({ length: 30 }, () => report(a));
+    // Ten requests at once (one group write), overlapping: seqs 1–12, 3–14, …, 19–30.
+    const res = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => send(a, reps.slice(i * 2, Math.min(30, i * 2 + 12)))),
+    );
+    expect(res.every((r) => r.status === 200)).toBe(true);
+    expect(res.reduce((n, r) => n + r.body.accepted, 0)).toBe(30);
+    expect(res.reduce((n, r) => n + r.body.accepted + r.body.duplicates, 0)).toBe(
+      res.reduce((n, _r, i) => n + Math.min(30, i * 2 + 12) - i * 2, 0),
+    );
+    expect(await count('reports', sql`device_id = ${a.deviceId}`)).toBe(30);
+    const dev = await s.admin.get(`/api/v1/devices/${a.deviceId}`);
+    expect(dev.body).toMatchObject({ lastSeq: 30, reportsReceived: 30 });
+    expect(dev.body.latest.seq).toBe(30);
+  });
+
   it('keeps the newest reading when an older batch arrives late', async () => {
     const a = await enroll(s.admin, ward.code);
     const r1 = report(a);
