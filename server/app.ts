@@ -27,7 +27,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.set('deps', deps);
     c.set('requestId', c.req.header('x-request-id')?.slice(0, 64) || newId());
     await next();
-    c.header('x-request-id', c.get('requestId'));
+    // Set on the response's own headers: `c.header()` after the handler would rebuild the Response
+    // around a stream body, which on @hono/node-server costs a full web-stream round trip per request.
+    c.res.headers.set('x-request-id', c.get('requestId'));
   });
   app.use('*', secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
 
@@ -38,7 +40,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   api.use('*', async (c, next) => {
     await next();
     // API answers are per-user: never let a shared cache keep them.
-    if (!c.res.headers.has('cache-control')) c.header('cache-control', 'no-store');
+    if (!c.res.headers.has('cache-control')) c.res.headers.set('cache-control', 'no-store');
   });
   api.route('/auth', authRoutes);
   api.route('/units', unitRoutes);
