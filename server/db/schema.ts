@@ -196,7 +196,12 @@ export const devices = sqliteTable(
   ],
 );
 
-/** Raw reports, idempotent by (device, seq); kept for the retention period, then deleted. */
+/**
+ * Raw reports, idempotent by (device, seq); kept for the retention period, then deleted.
+ * The body is either inline (`body`) or, for reports ingested since the batch store, element
+ * `batch_idx` of `reports` in the `report_batches` row `batch_id` — one stored text per request, so
+ * a batch of 100 reports is one large write plus 100 small key rows instead of 100 large rows.
+ */
 export const reports = sqliteTable(
   'reports',
   {
@@ -204,9 +209,23 @@ export const reports = sqliteTable(
     seq: integer('seq').notNull(),
     collectedAt: ts('collected_at').notNull(),
     receivedAt: ts('received_at').notNull(),
-    body: text('body').notNull(),
+    body: text('body'),
+    batchId: text('batch_id'),
+    batchIdx: integer('batch_idx'),
   },
   (t) => [primaryKey({ columns: [t.deviceId, t.seq] }), index('reports_received').on(t.receivedAt)],
+);
+
+/** The validated body of one report request, `{"reports": [...]}`; its reports point into it. */
+export const reportBatches = sqliteTable(
+  'report_batches',
+  {
+    id: text('id').primaryKey(),
+    deviceId: text('device_id').notNull(),
+    receivedAt: ts('received_at').notNull(),
+    body: text('body').notNull(),
+  },
+  (t) => [index('report_batches_received').on(t.receivedAt)],
 );
 
 /** Hourly min/avg/max per device and metric (e.g. `disk:C:/freePct`, `target:motcua/latencyMs`). */

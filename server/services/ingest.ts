@@ -13,13 +13,16 @@ import { eq, sql } from 'drizzle-orm';
 import type { Report, ReportsResponse } from '../../shared/schemas/agent.js';
 import type { PolicyValues } from '../../shared/schemas/policy.js';
 import {
+  type BatchRow,
   type DeviceIngestRow,
   type DeviceUpdate,
+  deleteBatches,
   deleteReports,
   devicesForIngest,
+  insertBatches,
   insertMaybeStoredReports,
   insertNewReports,
-  type ReportRow,
+  type ReportKey,
   updateIngestedDevices,
 } from '../db/repos/reports.js';
 import { peripheralsSeen } from '../db/schema.js';
@@ -27,6 +30,7 @@ import type { Db, Tx } from '../db/store.js';
 import type { AppDeps } from '../deps.js';
 import { evaluateReport, type Observation } from '../domain/detection.js';
 import { fail } from '../http/problem.js';
+import { newId } from '../security/crypto.js';
 import { type AgentPrincipal, badAgentToken } from './agent-enroll.js';
 import { detectReports, type ReportItem } from './detection.js';
 import { refreshDeviceCounts } from './detection-groups.js';
@@ -124,6 +128,8 @@ function peripheralsFingerprint(r: Report): string {
 interface Job {
   agent: AgentPrincipal;
   items: Prepared[];
+  /** `{"reports": items}` serialised once; the stored batch every new report of this request points into. */
+  batchBody: string;
   dupInBatch: number;
   observations: Map<number, Observation[]>;
   anyBad: boolean;
@@ -227,8 +233,10 @@ async function writeGroup(tx: Db, deps: AppDeps, jobs: Job[]): Promise<Outcome[]
   // A seq above the device's last stored seq (read in this same write) cannot be stored yet: those
   // rows go in without RETURNING. Only replays and late spools (seq ≤ last) need to learn which are new.
   const claimed = new Set<string>();
-  const sure: ReportRow[] = [];
-  const maybe: ReportRow[] = [];
+  const sure: ReportKey[] = [];
+  const maybe: ReportKey[] = [];
+  const batches: BatchRow[] = [];
+  const batchOf = new Map<number, string>();
   const mineOf = new Map<number, Prepared[]>();
   const maybeOf = new Map<number, Prepared[]>();
   for (const i of valid) {
@@ -236,11 +244,12 @@ async function writeGroup(tx: Db, deps: AppDeps, jobs: Job[]): Promise<Outcome[]
     const d = devs.get(j.agent.deviceId)!;
     const mine: Prepared[] = [];
     const unsure: Prepared[] = [];
-    for (const r of j.items) {
+    const batchId = newId(nowMs);
+    j.items.forEach((r, idx) => {
       const key = `${d.id}|${r.seq}`;
-      if (claimed.has(key)) continue; // sent twice in one group: the first request stores it
+      if (claimed.has(key)) return; // sent twice in one group: the first request stores it
       claimed.add(key);
-      const row: ReportRow = [d.id, r.seq, r.collectedAtMs, r.report];
+      const row: ReportKey = [d.id, r.seq, r.collectedAtMs, batchId, idx];
       if (r.seq > d.lastSeq) {
         sure.push(row);
         mine.push(r);
@@ -248,12 +257,18 @@ async function writeGroup(tx: Db, deps: AppDeps, jobs: Job[]): Promise<Outcome[]
         maybe.push(row);
         unsure.push(r);
       }
-    }
+    });
     mineOf.set(i, mine);
     maybeOf.set(i, unsure);
+    if (mine.length + unsure.length > 0) {
+      batches.push({ id: batchId, deviceId: d.id, body: j.batchBody });
+      batchOf.set(i, batchId);
+    }
   }
+  await insertBatches(tx, batches, nowMs);
   await insertNewReports(tx, sure, nowMs);
   const stored = await insertMaybeStoredReports(tx, maybe, nowMs);
+  const unused: string[] = [];
 
   for (const i of valid) {
     const j = jobs[i]!;
@@ -287,16 +302,18 @@ async function writeGroup(tx: Db, deps: AppDeps, jobs: Job[]): Promise<Outcome[]
         d.newHash = j.periphHash;
       }
     } catch (error) {
-      // Nothing of this request may stay: take its reports back out.
+      // Nothing of this request may stay: take its reports (and their batch) back out.
       await deleteReports(
         tx,
         d.id,
         mine.map((r) => r.seq),
       );
+      if (batchOf.has(i)) unused.push(batchOf.get(i)!);
       Object.assign(d, before);
       outcomes[i] = { ok: false, error };
       continue;
     }
+    if (mine.length === 0 && batchOf.has(i)) unused.push(batchOf.get(i)!); // a full replay: nothing new
     d.touched = true;
     d.received += mine.length;
     if (newestFresh) {
@@ -313,6 +330,7 @@ async function writeGroup(tx: Db, deps: AppDeps, jobs: Job[]): Promise<Outcome[]
     };
   }
 
+  await deleteBatches(tx, unused);
   const touched = [...devs.values()].filter((d) => d.touched);
   await updateIngestedDevices(
     tx,
@@ -323,7 +341,7 @@ async function writeGroup(tx: Db, deps: AppDeps, jobs: Job[]): Promise<Outcome[]
         d.status,
         d.activeFaults,
         d.latest ? d.lastSeq : null,
-        d.latest?.report ?? null,
+        d.latest ? JSON.stringify(d.latest.report) : null,
         d.latest?.collectedAtMs ?? null,
         d.newHash ?? null,
       ],
@@ -359,6 +377,7 @@ export async function ingestReports(
   return batcherOf(deps).submit({
     agent,
     items,
+    batchBody: JSON.stringify({ reports: items.map((i) => i.report) }),
     dupInBatch,
     observations,
     anyBad,

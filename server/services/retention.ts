@@ -38,6 +38,11 @@ export async function runRetention(deps: AppDeps, now: Date): Promise<RetentionR
     deps,
     sql`DELETE FROM reports WHERE rowid IN (SELECT rowid FROM reports WHERE received_at <= ${reportsBefore} LIMIT ${CHUNK})`,
   );
+  // A batch goes with the last of its reports (they share its received_at).
+  await deleteChunked(
+    deps,
+    sql`DELETE FROM report_batches WHERE rowid IN (SELECT rowid FROM report_batches WHERE received_at <= ${reportsBefore} LIMIT ${CHUNK})`,
+  );
   const rollupsDeleted = await deleteChunked(
     deps,
     sql`DELETE FROM rollups WHERE rowid IN (SELECT rowid FROM rollups WHERE hour < ${now.getTime() - deps.config.rollupRetentionDays * DAY} LIMIT ${CHUNK})`,

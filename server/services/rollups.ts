@@ -22,33 +22,43 @@ export async function rollupWatermark(db: Db): Promise<number | undefined> {
 }
 
 function rollupSql(from: number, to: number) {
-  const range = sql`r.received_at > ${from} AND r.received_at <= ${to}`;
   // Integer literals (not bound parameters) so SQLite does integer division.
-  const hour = sql.raw(`(r.collected_at / ${HOUR}) * ${HOUR}`);
+  const hour = sql.raw(`(collected_at / ${HOUR}) * ${HOUR}`);
+  // Every report received in the range with its body: inline, or its element of the request's batch
+  // (each batch parsed once; duplicates in a batch have no report row pointing at them).
   return sql`
+    WITH src AS MATERIALIZED (
+      SELECT r.device_id, r.collected_at, r.body FROM reports r
+      WHERE r.received_at > ${from} AND r.received_at <= ${to} AND r.body IS NOT NULL
+      UNION ALL
+      SELECT r.device_id, r.collected_at, j.value
+      FROM report_batches b, json_each(b.body, '$.reports') j
+      JOIN reports r ON r.device_id = b.device_id AND r.seq = json_extract(j.value, '$.seq')
+        AND r.batch_id = b.id AND r.batch_idx = j.key
+      WHERE b.received_at > ${from} AND b.received_at <= ${to}
+    )
     INSERT INTO rollups (device_id, metric, hour, min, max, sum, count)
     SELECT device_id, metric, hour, mn, mx, sm, n FROM (
       SELECT device_id, metric, hour, min(v) AS mn, max(v) AS mx, sum(v) AS sm, count(*) AS n FROM (
-        SELECT r.device_id, 'disk:' || json_extract(d.value, '$.mount') || '/freePct' AS metric, ${hour} AS hour,
+        SELECT device_id, 'disk:' || json_extract(d.value, '$.mount') || '/freePct' AS metric, ${hour} AS hour,
           (json_extract(d.value, '$.sizeBytes') - json_extract(d.value, '$.usedBytes')) * 100.0
             / json_extract(d.value, '$.sizeBytes') AS v
-        FROM reports r, json_each(r.body, '$.disks') d
-        WHERE ${range} AND json_extract(d.value, '$.sizeBytes') > 0
+        FROM src, json_each(src.body, '$.disks') d
+        WHERE json_extract(d.value, '$.sizeBytes') > 0
         UNION ALL
-        SELECT r.device_id, 'target:' || json_extract(t.value, '$.id') || '/latencyMs', ${hour},
+        SELECT device_id, 'target:' || json_extract(t.value, '$.id') || '/latencyMs', ${hour},
           json_extract(t.value, '$.latencyMs')
-        FROM reports r, json_each(r.body, '$.targets') t
-        WHERE ${range} AND json_extract(t.value, '$.latencyMs') IS NOT NULL
+        FROM src, json_each(src.body, '$.targets') t
+        WHERE json_extract(t.value, '$.latencyMs') IS NOT NULL
         UNION ALL
-        SELECT r.device_id, 'target:' || json_extract(t.value, '$.id') || '/ok', ${hour}, json_extract(t.value, '$.ok')
-        FROM reports r, json_each(r.body, '$.targets') t
-        WHERE ${range}
+        SELECT device_id, 'target:' || json_extract(t.value, '$.id') || '/ok', ${hour}, json_extract(t.value, '$.ok')
+        FROM src, json_each(src.body, '$.targets') t
         UNION ALL
-        SELECT r.device_id, 'system/cpuLoadPct', ${hour}, json_extract(r.body, '$.system.cpuLoadPct')
-        FROM reports r WHERE ${range} AND json_extract(r.body, '$.system.cpuLoadPct') IS NOT NULL
+        SELECT device_id, 'system/cpuLoadPct', ${hour}, json_extract(src.body, '$.system.cpuLoadPct')
+        FROM src WHERE json_extract(src.body, '$.system.cpuLoadPct') IS NOT NULL
         UNION ALL
-        SELECT r.device_id, 'system/memUsedPct', ${hour}, json_extract(r.body, '$.system.memUsedPct')
-        FROM reports r WHERE ${range} AND json_extract(r.body, '$.system.memUsedPct') IS NOT NULL
+        SELECT device_id, 'system/memUsedPct', ${hour}, json_extract(src.body, '$.system.memUsedPct')
+        FROM src WHERE json_extract(src.body, '$.system.memUsedPct') IS NOT NULL
       ) GROUP BY device_id, metric, hour
     ) WHERE true
     ON CONFLICT (device_id, metric, hour) DO UPDATE SET

@@ -5,6 +5,7 @@
 import { connect } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reportBodies } from '../../server/db/repos/reports.js';
 import { ManualClock } from '../helpers/clock.js';
 import { createUnit } from '../helpers/factories.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -166,6 +167,10 @@ describe('reports', () => {
     const r2 = await send(a, batch);
     expect(r2.body).toEqual({ accepted: 0, duplicates: 3, lastSeq: 3 });
     expect(await count('reports', sql`device_id = ${a.deviceId}`)).toBe(3);
+    expect(await count('report_batches', sql`device_id = ${a.deviceId}`)).toBe(1);
+    // Each stored body is the validated report, readable by (device, seq).
+    const bodies = await reportBodies(s.deps.store.read, a.deviceId, [1, 2, 3]);
+    expect((bodies.get(2) as { seq: number }).seq).toBe(2);
     const dev = await s.admin.get(`/api/v1/devices/${a.deviceId}`);
     expect(dev.body.lastSeq).toBe(3);
     expect(dev.body.reportsReceived).toBe(3);
@@ -186,6 +191,10 @@ describe('reports', () => {
       res.reduce((n, _r, i) => n + Math.min(30, i * 2 + 12) - i * 2, 0),
     );
     expect(await count('reports', sql`device_id = ${a.deviceId}`)).toBe(30);
+    // One stored batch per request that brought something new; a full replay keeps none.
+    expect(await count('report_batches', sql`device_id = ${a.deviceId}`)).toBe(
+      res.filter((r) => r.body.accepted > 0).length,
+    );
     const dev = await s.admin.get(`/api/v1/devices/${a.deviceId}`);
     expect(dev.body).toMatchObject({ lastSeq: 30, reportsReceived: 30 });
     expect(dev.body.latest.seq).toBe(30);
@@ -268,6 +277,7 @@ describe('reports', () => {
         ).toContain(path);
     }
     expect(await count('reports')).toBe(before);
+    expect(await count('report_batches', sql`device_id = ${a.deviceId}`)).toBe(0);
     const dev = await s.admin.get(`/api/v1/devices/${a.deviceId}`);
     expect(dev.body.reportsReceived).toBe(0);
   });

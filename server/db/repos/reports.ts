@@ -26,41 +26,81 @@ export async function devicesForIngest(tx: Db, ids: readonly string[]): Promise<
     FROM devices WHERE id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`);
 }
 
-/** `[deviceId, seq, collectedAtMs, report]` */
-export type ReportRow = [string, number, number, unknown];
+/** One request's validated body, stored once; its new reports point into it. */
+export interface BatchRow {
+  id: string;
+  deviceId: string;
+  /** `{"reports": [...]}` as validated (unknown keys stripped). */
+  body: string;
+}
 
-const INSERT_FROM_JSON = (rows: string, receivedAt: number) => sql`
-  INSERT INTO reports (device_id, seq, collected_at, received_at, body)
+/** `[deviceId, seq, collectedAtMs, batchId, index in the batch]` — a report row without its body. */
+export type ReportKey = [string, number, number, string, number];
+
+export async function insertBatches(tx: Db, rows: readonly BatchRow[], receivedAt: number): Promise<void> {
+  // Plain bound values: the bodies are large strings and must not be JSON-escaped a second time.
+  for (let i = 0; i < rows.length; i += 200) {
+    const chunk = rows.slice(i, i + 200);
+    await tx.run(
+      sql`INSERT INTO report_batches (id, device_id, received_at, body) VALUES ${sql.join(
+        chunk.map((b) => sql`(${b.id}, ${b.deviceId}, ${receivedAt}, ${b.body})`),
+        sql`, `,
+      )}`,
+    );
+  }
+}
+
+export async function deleteBatches(tx: Db, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.run(
+    sql`DELETE FROM report_batches WHERE id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`,
+  );
+}
+
+const INSERT_KEYS = (rows: string, receivedAt: number) => sql`
+  INSERT INTO reports (device_id, seq, collected_at, received_at, batch_id, batch_idx)
   SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), ${receivedAt},
-    json_extract(value, '$[3]')
+    json_extract(value, '$[3]'), json_extract(value, '$[4]')
   FROM json_each(${rows}) WHERE true
   ON CONFLICT DO NOTHING`;
 
 /**
- * Inserts rows known to be new (seq above the device's last stored seq, read in the same write):
- * no RETURNING needed. Returns the number inserted.
+ * Inserts report rows known to be new (seq above the device's last stored seq, read in the same
+ * write): no RETURNING needed.
  */
 export async function insertNewReports(
   tx: Db,
-  rows: readonly ReportRow[],
+  rows: readonly ReportKey[],
   receivedAt: number,
-): Promise<number> {
-  if (rows.length === 0) return 0;
-  const r = await tx.run(INSERT_FROM_JSON(JSON.stringify(rows), receivedAt));
-  return Number((r as { rowsAffected?: number }).rowsAffected ?? rows.length);
+): Promise<void> {
+  if (rows.length > 0) await tx.run(INSERT_KEYS(JSON.stringify(rows), receivedAt));
 }
 
-/** Inserts rows that may already be stored (replays, late spools); returns the `device|seq` keys that were new. */
+/** Inserts report rows that may already be stored (replays, late spools); returns the `device|seq` keys that were new. */
 export async function insertMaybeStoredReports(
   tx: Db,
-  rows: readonly ReportRow[],
+  rows: readonly ReportKey[],
   receivedAt: number,
 ): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   const back = await tx.all<{ device_id: string; seq: number }>(
-    sql`${INSERT_FROM_JSON(JSON.stringify(rows), receivedAt)} RETURNING device_id, seq`,
+    sql`${INSERT_KEYS(JSON.stringify(rows), receivedAt)} RETURNING device_id, seq`,
   );
   return new Set(back.map((b) => `${b.device_id}|${Number(b.seq)}`));
+}
+
+/** The stored bodies of some reports of a device (inline or inside their batch), by seq. */
+export async function reportBodies(
+  db: Db,
+  deviceId: string,
+  seqs: readonly number[],
+): Promise<Map<number, unknown>> {
+  if (seqs.length === 0) return new Map();
+  const rows = await db.all<{ seq: number; body: string | null }>(sql`
+    SELECT r.seq AS seq, coalesce(r.body, json_extract(b.body, '$.reports[' || r.batch_idx || ']')) AS body
+    FROM reports r LEFT JOIN report_batches b ON b.id = r.batch_id
+    WHERE r.device_id = ${deviceId} AND r.seq IN (SELECT value FROM json_each(${JSON.stringify(seqs)}))`);
+  return new Map(rows.map((r) => [Number(r.seq), r.body === null ? null : JSON.parse(r.body)]));
 }
 
 /** `[id, received, status, activeFaults, lastSeq|null, latestReport|null, latestAtMs|null, peripheralsHash|null]` */
