@@ -290,9 +290,11 @@ async function writeGroup(tx: Db, deps: AppDeps, jobs: Job[]): Promise<Outcome[]
           obs: j.observations.get(r.seq) ?? [],
         }));
         // Its own savepoint: a failure here undoes this device's detection work only.
-        const res = await (tx as unknown as Tx).transaction((sp) =>
-          detectReports(sp as unknown as Db, deps, d, items, j.policy, j.inWindow),
-        );
+        const res = await (tx as unknown as Tx).transaction(async (sp) => {
+          // Grouping reads other devices' latest readings (and this one's): make this one current first.
+          if (newestFresh) await markLatest(sp as unknown as Db, d.id, newestFresh, nowMs);
+          return detectReports(sp as unknown as Db, deps, d, items, j.policy, j.inWindow);
+        });
         d.status = res.status;
         d.activeFaults = res.activeFaults;
         ranDetection = true;
@@ -355,6 +357,12 @@ async function writeGroup(tx: Db, deps: AppDeps, jobs: Job[]): Promise<Outcome[]
       touched.map((d) => d.id),
     );
   return outcomes;
+}
+
+/** The device's latest reading and last-seen time, ahead of the group's final device update. */
+async function markLatest(tx: Db, deviceId: string, r: Prepared, nowMs: number): Promise<void> {
+  await tx.run(sql`UPDATE devices SET latest = ${JSON.stringify(r.report)}, latest_at = ${r.collectedAtMs},
+    last_seen_at = ${nowMs} WHERE id = ${deviceId}`);
 }
 
 export async function ingestReports(
