@@ -20,6 +20,7 @@ import type { AppDeps } from '../deps.js';
 import {
   type EvidenceReading,
   type FaultAction,
+  type FaultState,
   type Observation,
   pushEvidence,
   REOPEN_WITHIN_MS,
@@ -254,7 +255,7 @@ export async function detectReports(
   ) => {
     const { next, action } = stepFault(
       {
-        state: row.state as FaultRow['state'] & Parameters<typeof stepFault>[0]['state'],
+        state: row.state as FaultState,
         badStreak: row.badStreak,
         goodStreak: row.goodStreak,
         severity: (row.severity ?? severity) as Severity,
