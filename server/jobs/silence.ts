@@ -1,10 +1,13 @@
-/** Every minute: agents silent for 3 × interval, and whole sites offline (DETECTION.md). */
+/**
+ * Every 15 s: agents silent for 3 × interval, and whole sites offline (DETECTION.md). Often enough
+ * that a short AGENT_INTERVAL_SEC is honoured; cheap (one scan of the devices table).
+ */
 import { runSilenceCheck } from '../services/detection-silence.js';
 import type { Job } from './types.js';
 
 export const silenceJob: Job = {
   name: 'agent-silence',
-  cron: '0 * * * * *',
+  cron: '*/15 * * * * *',
   async run(deps, now) {
     const r = await runSilenceCheck(deps, now);
     return {

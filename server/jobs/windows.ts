@@ -1,10 +1,10 @@
-/** Every minute: faults still bad when their maintenance window ended open tickets now. */
+/** Every 30 s: faults still bad when their maintenance window ended open tickets now. */
 import { openDeferredFaults } from '../services/detection-deferred.js';
 import type { Job } from './types.js';
 
 export const windowsJob: Job = {
   name: 'maintenance-windows',
-  cron: '30 * * * * *',
+  cron: '5,35 * * * * *',
   async run(deps, now) {
     const r = await openDeferredFaults(deps, now);
     return {
