@@ -127,7 +127,7 @@ function authCache(deps: AppDeps) {
   return c;
 }
 
-/** After a revocation or re-enrolment in this process: forget cached tokens. */
+/** After a revocation, re-enrolment or device policy change in this process: forget cached tokens. */
 export function forgetAgentTokens(deps: AppDeps): void {
   authCache(deps).clear();
 }

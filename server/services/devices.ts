@@ -1,6 +1,7 @@
 /** Devices as people see them: scoped list, one device with latest reading and inventory, revocation. */
 import { and, eq, isNull } from 'drizzle-orm';
 import type { DeviceView, PeripheralInventoryItem } from '../../shared/schemas/devices.js';
+import type { PolicyPut } from '../../shared/schemas/policy.js';
 import { type DeviceWithUnit, deviceWithUnit, listDevices, peripheralsOf } from '../db/repos/devices.js';
 import { devices } from '../db/schema.js';
 import type { AppDeps } from '../deps.js';
@@ -10,7 +11,7 @@ import { decodeCursor, encodeCursor } from '../http/pagination.js';
 import { fail } from '../http/problem.js';
 import { forgetAgentTokens } from './agent-enroll.js';
 import { audit } from './audit.js';
-import { devicePolicy } from './policy.js';
+import { type DevicePolicyView, devicePolicy, putDevicePolicy } from './policy.js';
 import type { UserPrincipal } from './principal.js';
 import { unitForCaller } from './units.js';
 
@@ -126,4 +127,16 @@ export async function revokeDevice(deps: AppDeps, p: UserPrincipal, id: string):
   });
   forgetAgentTokens(deps);
   return deviceView((await deviceWithUnit(deps.store.read, id))!);
+}
+
+/** Sets a device's own policy keys; ingest reads them through the agent-token cache, so drop it. */
+export async function updateDevicePolicy(
+  deps: AppDeps,
+  p: UserPrincipal,
+  id: string,
+  put: PolicyPut,
+): Promise<DevicePolicyView> {
+  const view = await putDevicePolicy(deps, p, id, put);
+  forgetAgentTokens(deps);
+  return view;
 }

@@ -10,7 +10,7 @@ import { eq, inArray } from 'drizzle-orm';
 import type { AgentConfig } from '../../shared/schemas/agent.js';
 import type { PolicyOverrides, PolicyPut, PolicyValues } from '../../shared/schemas/policy.js';
 import { type UnitRow, unitById } from '../db/repos/units.js';
-import { policies } from '../db/schema.js';
+import { devices, policies, units } from '../db/schema.js';
 import type { Db } from '../db/store.js';
 import type { AppDeps } from '../deps.js';
 import {
@@ -21,6 +21,7 @@ import {
   effectivePolicy,
   policyProblems,
 } from '../domain/policy.js';
+import { allowed } from '../domain/scope.js';
 import { fail } from '../http/problem.js';
 import { sha256Hex } from '../security/crypto.js';
 import { audit } from './audit.js';
@@ -178,5 +179,94 @@ export async function putPolicy(
     return { unitCode: unit.code, own, effective: merged };
   });
   invalidatePolicies(deps);
+  return view;
+}
+
+// ---- per device ------------------------------------------------------------------------------------
+
+export interface DevicePolicyView {
+  deviceId: string;
+  own: PolicyOverrides;
+  effective: PolicyValues;
+}
+
+async function deviceForPolicy(
+  db: Db,
+  p: UserPrincipal,
+  id: string,
+  permission: 'policy.read' | 'policy.write',
+) {
+  const row = (
+    await db
+      .select({
+        id: devices.id,
+        unitId: devices.unitId,
+        policyOverride: devices.policyOverride,
+        path: units.path,
+      })
+      .from(devices)
+      .innerJoin(units, eq(units.id, devices.unitId))
+      .where(eq(devices.id, id))
+      .limit(1)
+  )[0];
+  const unit = row ? { id: row.unitId, path: row.path } : undefined;
+  if (!row || !unit || !allowed(p.grants, 'device.read', unit))
+    throw fail.notFound({ vi: `Không tìm thấy máy ${id}.`, en: `Device ${id} not found.` });
+  if (!allowed(p.grants, permission, unit)) throw fail.forbidden();
+  return row;
+}
+
+/** A device's own overrides and its effective policy (its unit's, then its own keys). */
+export async function getDevicePolicy(
+  deps: AppDeps,
+  p: UserPrincipal,
+  id: string,
+): Promise<DevicePolicyView> {
+  const db = deps.store.read;
+  const d = await deviceForPolicy(db, p, id, 'policy.read');
+  const own = (d.policyOverride ?? {}) as PolicyOverrides;
+  return { deviceId: d.id, own, effective: effectivePolicy(await effectivePolicyOf(db, deps, d), [own]) };
+}
+
+export async function putDevicePolicy(
+  deps: AppDeps,
+  p: UserPrincipal,
+  id: string,
+  put: PolicyPut,
+): Promise<DevicePolicyView> {
+  const view = await deps.store.write(async (tx) => {
+    const d = await deviceForPolicy(tx, p, id, 'policy.write');
+    const now = deps.clock.now();
+    const before = (d.policyOverride ?? {}) as PolicyOverrides;
+    const own = applyPolicyPut(before, put);
+    const effective = effectivePolicy(await effectivePolicyOf(tx, deps, d), [own]);
+    const problems = policyProblems(effective);
+    if (problems.length > 0)
+      throw fail.invalid(
+        {
+          vi: 'Chính sách kiểm tra không hợp lệ; xem "errors".',
+          en: 'The check policy is invalid; see "errors".',
+        },
+        problems,
+      );
+    await tx
+      .update(devices)
+      .set({
+        policyOverride: Object.keys(own).length > 0 ? (own as Record<string, unknown>) : null,
+        updatedAt: now,
+      })
+      .where(eq(devices.id, d.id));
+    await audit(tx, {
+      at: now,
+      actorId: p.userId,
+      actorKind: 'user',
+      action: 'device_policy.update',
+      targetType: 'device',
+      targetId: d.id,
+      data: { before, after: own },
+      ip: p.ip ?? null,
+    });
+    return { deviceId: d.id, own, effective };
+  });
   return view;
 }

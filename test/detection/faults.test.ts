@@ -83,6 +83,31 @@ describe('the check table end to end', () => {
   });
 });
 
+describe('per-device thresholds', () => {
+  it('a device override changes its config (new ETag) and its detection, not its neighbours’', async () => {
+    const a = await enroll(s.admin, ward);
+    const b = await enroll(s.admin, ward);
+    const tag = (await a.client.get('/api/v1/agent/config')).headers.get('etag');
+    const put = await s.admin.put(`/api/v1/devices/${a.deviceId}/policy`, {
+      disk: { warnFreePct: 30, critFreePct: 20 },
+      openAfter: 2,
+    });
+    expect(put.status).toBe(200);
+    expect(put.body.own).toEqual({ disk: { warnFreePct: 30, critFreePct: 20 }, openAfter: 2 });
+    expect(put.body.effective.peripherals.expected).toHaveLength(1); // still inherits the ward's
+    const c2 = await a.client.get('/api/v1/agent/config', { 'if-none-match': tag! });
+    expect(c2.status).toBe(200);
+    expect(c2.body.disk.warnFreePct).toBe(30);
+    expect((await b.client.get('/api/v1/agent/config', { 'if-none-match': tag! })).status).toBe(304);
+    await tick(a, 2, { freePct: 25 });
+    await tick(b, 3, { freePct: 25 });
+    expect(await ticketsOf(s, a.deviceId)).toHaveLength(1);
+    expect(await ticketsOf(s, b.deviceId)).toHaveLength(0);
+    expect((await s.admin.get(`/api/v1/devices/${a.deviceId}/policy`)).body.effective.openAfter).toBe(2);
+    expect((await s.admin.put(`/api/v1/devices/${a.deviceId}/policy`, { openAfter: 0 })).status).toBe(422);
+  });
+});
+
 describe('hysteresis and lifecycle', () => {
   it('a flap inside the window opens nothing', async () => {
     const a = await enroll(s.admin, ward);

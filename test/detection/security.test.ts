@@ -77,6 +77,23 @@ const ROWS: Row[] = [
     expect: { admin: 200, itA: 200, viewerA: 403, headA: 403, itB: 404, anon: 401 },
   },
   {
+    name: 'GET /devices/:id/policy',
+    req: async () => ({
+      method: 'GET',
+      path: `/api/v1/devices/${(await enroll(s.admin, wardA)).deviceId}/policy`,
+    }),
+    expect: { admin: 200, itA: 200, viewerA: 200, headA: 200, itB: 404, anon: 401 },
+  },
+  {
+    name: 'PUT /devices/:id/policy',
+    req: async () => ({
+      method: 'PUT',
+      path: `/api/v1/devices/${(await enroll(s.admin, wardA)).deviceId}/policy`,
+      body: { recoverAfter: 2 },
+    }),
+    expect: { admin: 200, itA: 200, viewerA: 403, headA: 403, itB: 404, anon: 401 },
+  },
+  {
     name: 'GET /units/A/policy',
     req: async () => ({ method: 'GET', path: `/api/v1/units/${wardA}/policy` }),
     expect: { admin: 200, itA: 200, viewerA: 200, headA: 200, itB: 404, anon: 401 },
