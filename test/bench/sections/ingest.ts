@@ -9,8 +9,11 @@
  * alerts in memory only. Prints reports/s, p50/p95/p99 latency, non-2xx, server RSS and CPU, and
  * database bytes per 1 000 reports. Measures; never asserts.
  *
- * Knobs (env): BENCH_INGEST_SECONDS (10), BENCH_INGEST_DEVICES (200), BENCH_INGEST_CONNECTIONS (32),
- * BENCH_INGEST_THREADS (2), BENCH_INGEST_PROFILE=1 (server runs with --cpu-prof into the temp dir, kept).
+ * Runs are interleaved (ours, Alertmanager, ours, …) and medians printed, because the machine is shared.
+ *
+ * Knobs (env): BENCH_INGEST_SECONDS (5), BENCH_INGEST_REPS (3), BENCH_INGEST_DEVICES (200),
+ * BENCH_INGEST_CONNECTIONS (32), BENCH_INGEST_THREADS (2), BENCH_INGEST_WORKERS (1; 2 adds a node:cluster
+ * variant with one writer per worker on the same file), BENCH_INGEST_PROFILE=1 (--cpu-prof, kept).
  */
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -23,7 +26,8 @@ import { promisify } from 'node:util';
 const execFileAsync = promisify(execFile);
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const SECONDS = Number(process.env.BENCH_INGEST_SECONDS ?? 10);
+const SECONDS = Number(process.env.BENCH_INGEST_SECONDS ?? 5);
+const REPS = Number(process.env.BENCH_INGEST_REPS ?? 3);
 const DEVICES = Number(process.env.BENCH_INGEST_DEVICES ?? 200);
 const CONNECTIONS = Number(process.env.BENCH_INGEST_CONNECTIONS ?? 32);
 const THREADS = Number(process.env.BENCH_INGEST_THREADS ?? 2);
@@ -63,23 +67,28 @@ function procStats(pid: number): { cpuSec: number; rssMb: number; hwmMb: number 
 }
 
 /** Async, so this process keeps serving its own sockets (a blocked loop would reuse dead keep-alives). */
-async function runWrk(url: string, script: string, args: string[], seconds: number): Promise<WrkResult> {
-  const { stdout: out } = await execFileAsync(
-    WRK,
-    [
-      `-t${THREADS}`,
-      `-c${CONNECTIONS}`,
-      `-d${seconds}s`,
-      '--timeout',
-      '10s',
-      '-s',
-      script,
-      url,
-      '--',
-      ...args,
-    ],
-    { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
-  );
+async function runWrk(
+  url: string,
+  script: string,
+  args: string[],
+  seconds: number,
+  keysFile: string,
+): Promise<WrkResult> {
+  const wrkArgs = [
+    `-t${THREADS}`,
+    `-c${CONNECTIONS}`,
+    `-d${seconds}s`,
+    '--timeout',
+    '10s',
+    '-s',
+    script,
+    url,
+  ];
+  const { stdout: out } = await execFileAsync(WRK, [...wrkArgs, '--', ...args], {
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+    env: { ...process.env, BENCH_KEYS_FILE: keysFile },
+  });
   const m = /RESULT (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)/.exec(out);
   if (!m) throw new Error(`wrk output not understood:\n${out}`);
   const n = m.slice(1).map(Number);
@@ -246,10 +255,44 @@ if (cluster.isPrimary) {
 }
 `;
 
-async function benchOurs(
+interface Target {
+  label: string;
+  url: string;
+  script: string;
+  keysFile: string;
+  pids(): number[];
+  stop(): Promise<void>;
+}
+
+function cpuAndRss(pids: number[]) {
+  return pids
+    .map(procStats)
+    .reduce((a, b) => ({ cpuSec: a.cpuSec + b.cpuSec, rssMb: a.rssMb + b.rssMb, hwmMb: 0 }));
+}
+
+/** One measured run of `target` at `k` items per request (seqs start above `base`). */
+async function measure(t: Target, k: number, base: number, seconds: number): Promise<Shape> {
+  const before = cpuAndRss(t.pids());
+  const result = await runWrk(
+    t.url,
+    t.script,
+    [String(THREADS), String(k), String(base)],
+    seconds,
+    t.keysFile,
+  );
+  const after = cpuAndRss(t.pids());
+  return {
+    perRequest: k,
+    result,
+    cpuCores: (after.cpuSec - before.cpuSec) / (result.durationUs / 1e6),
+    rssMb: after.rssMb,
+  };
+}
+
+async function startOurs(
   dir: string,
   workers = 1,
-): Promise<{ shapes: Shape[]; bytesPer1000: number; reports: number } | null> {
+): Promise<Target & { dbPath: string; metrics(): Promise<string> }> {
   const dbPath = join(dir, `bench-${workers}.db`);
   const password = 'bench-admin-password';
   const nodeArgs = ['--enable-source-maps'];
@@ -275,7 +318,7 @@ async function benchOurs(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const pids = () => {
-    // The primary and its workers: sum their CPU (the primary only forwards nothing; it idles).
+    // A cluster primary and its workers: their CPU is summed.
     try {
       const kids = execFileSync('pgrep', ['-P', String(server.pid)], { encoding: 'utf8' })
         .split('\n')
@@ -286,21 +329,12 @@ async function benchOurs(
       return [server.pid!];
     }
   };
-  const stats = () =>
-    pids()
-      .map(procStats)
-      .reduce((a, b) => ({
-        cpuSec: a.cpuSec + b.cpuSec,
-        rssMb: a.rssMb + b.rssMb,
-        hwmMb: a.hwmMb + b.hwmMb,
-      }));
   let log = '';
-  server.stdout!.on('data', (d) => {
+  const keep = (d: Buffer) => {
     log = (log + d.toString()).slice(-4000);
-  });
-  server.stderr!.on('data', (d) => {
-    log = (log + d.toString()).slice(-4000);
-  });
+  };
+  server.stdout!.on('data', keep);
+  server.stderr!.on('data', keep);
   try {
     const url = (await waitForOutput(server, /listening on (http:\/\/\S+)/, 'server'))[1]!;
     const post = async (path: string, body: unknown, token?: string) => {
@@ -335,7 +369,7 @@ async function benchOurs(
       });
       tokens.push(r.agentToken as string);
     }
-    const keysFile = join(dir, 'ours-keys.lua');
+    const keysFile = join(dir, `ours-${workers}-keys.lua`);
     writeFileSync(keysFile, `return {${tokens.map((t) => `"${t}"`).join(',')}}`);
     const script = join(dir, 'ours.lua');
     writeFileSync(
@@ -347,44 +381,27 @@ async function benchOurs(
         wrap: ['{"reports":[', ']}'],
       }),
     );
-    process.env.BENCH_KEYS_FILE = keysFile;
-    const shapes: Shape[] = [];
-    let base = 0;
-    for (const k of [1, 100]) {
-      base += 100_000_000;
-      await runWrk(url, script, [String(THREADS), String(k), String(base)], 2); // warm-up
-      base += 100_000_000;
-      const before = stats();
-      const result = await runWrk(url, script, [String(THREADS), String(k), String(base)], SECONDS);
-      const after = stats();
-      shapes.push({
-        perRequest: k,
-        result,
-        cpuCores: (after.cpuSec - before.cpuSec) / (result.durationUs / 1e6),
-        rssMb: after.rssMb,
-      });
-    }
-    const m = await (await fetch(`${url}/metrics`)).text();
-    const reports = Number(/onestop_reports_ingested_total (\d+)/.exec(m)?.[1] ?? 0);
-    const groups = Number(/onestop_ingest_group_requests_count (\d+)/.exec(m)?.[1] ?? 0);
-    const grouped = Number(/onestop_ingest_group_requests_sum (\d+)/.exec(m)?.[1] ?? 0);
-    console.log(
-      `  group writes: ${fmt(groups)}, ${fmt(grouped / Math.max(groups, 1), 1)} requests per group on average`,
-    );
-    server.kill('SIGTERM');
-    await new Promise((r) => server.once('exit', r));
-    const size = (p: string) => (existsSync(p) ? statSync(p).size : 0);
-    const bytes = size(dbPath) + size(`${dbPath}-wal`);
-    return { shapes, bytesPer1000: reports > 0 ? (bytes / reports) * 1000 : 0, reports };
+    return {
+      label: workers > 1 ? `ours×${workers}` : 'ours',
+      url,
+      script,
+      keysFile,
+      dbPath,
+      pids,
+      metrics: async () => (await fetch(`${url}/metrics`)).text(),
+      stop: async () => {
+        server.kill('SIGTERM');
+        await new Promise((r) => (server.exitCode !== null ? r(null) : server.once('exit', r)));
+      },
+    };
   } catch (e) {
     console.log(`  server output (tail):\n${log}`);
-    throw e;
-  } finally {
     if (server.exitCode === null) server.kill('SIGKILL');
+    throw e;
   }
 }
 
-async function benchAlertmanager(dir: string): Promise<Shape[] | null> {
+async function startAlertmanager(dir: string): Promise<Target | null> {
   if (!existsSync(ALERTMANAGER)) return null;
   const port = await freePort();
   const cfg = join(dir, 'alertmanager.yml');
@@ -400,43 +417,39 @@ async function benchAlertmanager(dir: string): Promise<Shape[] | null> {
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  try {
-    const url = `http://127.0.0.1:${port}`;
-    await waitHttp(`${url}/-/ready`);
-    const keysFile = join(dir, 'am-keys.lua');
-    writeFileSync(keysFile, `return {${Array.from({ length: DEVICES }, (_, i) => `"pc-${i}"`).join(',')}}`);
-    const script = join(dir, 'am.lua');
-    writeFileSync(
-      script,
-      luaScript({
-        path: '/api/v2/alerts',
-        headerFor: '',
-        itemTemplate: alertTemplate(collectedAt()),
-        wrap: ['[', ']'],
-      }),
-    );
-    process.env.BENCH_KEYS_FILE = keysFile;
-    const shapes: Shape[] = [];
-    let base = 0;
-    for (const k of [1, 100]) {
-      base += 100_000_000;
-      await runWrk(url, script, [String(THREADS), String(k), String(base)], 2);
-      base += 100_000_000;
-      const before = procStats(am.pid!);
-      const result = await runWrk(url, script, [String(THREADS), String(k), String(base)], SECONDS);
-      const after = procStats(am.pid!);
-      shapes.push({
-        perRequest: k,
-        result,
-        cpuCores: (after.cpuSec - before.cpuSec) / (result.durationUs / 1e6),
-        rssMb: after.rssMb,
-      });
-    }
-    return shapes;
-  } finally {
-    am.kill('SIGTERM');
-    await new Promise((r) => (am.exitCode !== null ? r(null) : am.once('exit', r)));
-  }
+  const url = `http://127.0.0.1:${port}`;
+  await waitHttp(`${url}/-/ready`);
+  const keysFile = join(dir, 'am-keys.lua');
+  writeFileSync(keysFile, `return {${Array.from({ length: DEVICES }, (_, i) => `"pc-${i}"`).join(',')}}`);
+  const script = join(dir, 'am.lua');
+  writeFileSync(
+    script,
+    luaScript({
+      path: '/api/v2/alerts',
+      headerFor: '',
+      itemTemplate: alertTemplate(collectedAt()),
+      wrap: ['[', ']'],
+    }),
+  );
+  return {
+    label: 'alertmanager',
+    url,
+    script,
+    keysFile,
+    pids: () => [am.pid!],
+    stop: async () => {
+      am.kill('SIGTERM');
+      await new Promise((r) => (am.exitCode !== null ? r(null) : am.once('exit', r)));
+    },
+  };
+}
+
+const rate = (x: Shape) => (x.result.requests / (x.result.durationUs / 1e6)) * x.perRequest;
+
+/** The run with the median rate (its latencies and CPU are printed with it). */
+function median(runs: Shape[]): Shape {
+  const sorted = [...runs].sort((a, b) => rate(a) - rate(b));
+  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 export async function run(): Promise<void> {
@@ -445,42 +458,76 @@ export async function run(): Promise<void> {
     return;
   }
   const dir = mkdtempSync(join(tmpdir(), 'onestop-bench-ingest-'));
+  const started: Target[] = [];
   try {
-    console.log(
-      `  load: wrk -t${THREADS} -c${CONNECTIONS}, ${SECONDS} s per shape (after a 2 s warm-up), ${DEVICES} devices, loopback`,
-    );
     if (!existsSync(join(ROOT, 'dist/onestop-server.mjs')) || process.env.BENCH_INGEST_REBUILD !== '0')
       execFileSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'inherit' });
-    const ours = await benchOurs(dir);
-    if (!ours) return;
-    console.log('  onestop-care (each 200 = committed to the database file, WAL, synchronous=NORMAL):');
-    for (const s of ours.shapes) printShape('ours', s);
+    const workers = Number(process.env.BENCH_INGEST_WORKERS ?? 1);
     console.log(
-      `  database: ${fmt(ours.bytesPer1000 / 1024, 1)} KiB per 1,000 reports (${fmt(ours.reports)} reports stored)`,
+      `  load: wrk -t${THREADS} -c${CONNECTIONS}, ${REPS} × ${SECONDS} s per shape and target, interleaved ` +
+        `(2 s warm-up each), ${DEVICES} devices, loopback; medians`,
     );
-    const workers = Number(process.env.BENCH_INGEST_WORKERS ?? 2);
-    const clustered = workers > 1 ? await benchOurs(dir, workers) : null;
-    if (clustered) {
-      console.log(`  onestop-care, ${workers} worker processes (node:cluster) on one database file:`);
-      for (const s of clustered.shapes) printShape(`ours×${workers}`, s);
+    const ours = await startOurs(dir);
+    started.push(ours);
+    const targets: Target[] = [ours];
+    if (workers > 1) {
+      const cl = await startOurs(dir, workers);
+      started.push(cl);
+      targets.push(cl);
     }
-    const am = await benchAlertmanager(dir);
-    if (!am) {
-      console.log('  prometheus-alertmanager not installed: no comparison');
-      return;
+    const am = await startAlertmanager(dir);
+    if (am) {
+      started.push(am);
+      targets.push(am);
+    } else console.log('  prometheus-alertmanager not installed: no comparison');
+
+    const results = new Map<string, Shape[]>();
+    let base = 0;
+    for (const k of [1, 100]) {
+      for (const t of targets) {
+        base += 100_000_000;
+        await runWrk(t.url, t.script, [String(THREADS), String(k), String(base)], 2, t.keysFile);
+      }
+      for (let rep = 0; rep < REPS; rep++)
+        for (const t of targets) {
+          base += 100_000_000;
+          const key = `${t.label}|${k}`;
+          results.set(key, [...(results.get(key) ?? []), await measure(t, k, base, SECONDS)]);
+        }
     }
-    console.log('  Alertmanager (in memory, nothing durable):');
-    for (const s of am) printShape('alertmanager', s);
-    const rate = (x: Shape) => (x.result.requests / (x.result.durationUs / 1e6)) * x.perRequest;
-    for (const [i, s] of ours.shapes.entries()) {
-      const a = am[i]!;
-      const c = clustered?.shapes[i];
-      console.log(
-        `  ratio ours/Alertmanager at ${s.perRequest} per request: ${fmt(rate(s) / rate(a), 2)}×` +
-          (c ? ` (${workers} workers: ${fmt(rate(c) / rate(a), 2)}×)` : ''),
-      );
-    }
+
+    const m = await ours.metrics();
+    const reports = Number(/onestop_reports_ingested_total (\d+)/.exec(m)?.[1] ?? 0);
+    const groups = Number(/onestop_ingest_group_requests_count (\d+)/.exec(m)?.[1] ?? 0);
+    const grouped = Number(/onestop_ingest_group_requests_sum (\d+)/.exec(m)?.[1] ?? 0);
+    await ours.stop();
+    const size = (p: string) => (existsSync(p) ? statSync(p).size : 0);
+    const bytes = size(ours.dbPath) + size(`${ours.dbPath}-wal`);
+
+    console.log('  onestop-care: each 200 = committed to the database file (WAL, synchronous=NORMAL);');
+    console.log('  Alertmanager 0.25: in memory, nothing durable.');
+    for (const k of [1, 100])
+      for (const t of targets) {
+        const runs = results.get(`${t.label}|${k}`)!;
+        const spread = runs.map((r) => fmt(rate(r))).join(' / ');
+        printShape(t.label, median(runs));
+        console.log(`      runs: ${spread} items/s`);
+      }
+    console.log(
+      `  database: ${fmt(((reports > 0 ? bytes / reports : 0) * 1000) / 1024, 1)} KiB per 1,000 reports ` +
+        `(${fmt(reports)} reports); ${fmt(grouped / Math.max(groups, 1), 1)} requests per group write on average`,
+    );
+    if (am)
+      for (const k of [1, 100]) {
+        const a = median(results.get(`alertmanager|${k}`)!);
+        const line = targets
+          .filter((t) => t !== am)
+          .map((t) => `${t.label} ${fmt(rate(median(results.get(`${t.label}|${k}`)!)) / rate(a), 2)}×`)
+          .join(', ');
+        console.log(`  ratio to Alertmanager at ${k} per request (medians): ${line}`);
+      }
   } finally {
+    for (const t of started) await t.stop().catch(() => {});
     if (PROFILE) console.log(`  CPU profile kept in ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
   }
