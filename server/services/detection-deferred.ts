@@ -28,7 +28,8 @@ export async function openDeferredFaults(deps: AppDeps, now: Date): Promise<Defe
         eq(faults.state, 'open'),
         isNull(faults.ticketId),
         isNull(faults.parentTicketId),
-        notInArray(faults.check, ['upstream', 'site_down']),
+        // Causes open their own tickets; silence is the silence job's (it groups whole sites first).
+        notInArray(faults.check, ['upstream', 'site_down', 'silence']),
         isNull(devices.revokedAt),
       ),
     );

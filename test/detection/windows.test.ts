@@ -159,12 +159,41 @@ describe('faults inside a window', () => {
     }
     expect(await ticketsOf(s, a.deviceId)).toHaveLength(0);
     expect(await deviceStatus(s, a.deviceId)).toBe('maintenance');
-    clock.advanceMinutes(20);
-    await sendEach(b, 1);
-    await windowsJob.run(s.deps, clock.now());
-    await silenceJob.run(s.deps, clock.now());
+    // The scheduler keeps running while the window lasts; when it ends, a is still silent.
+    for (let i = 0; i < 10; i++) {
+      clock.advanceMinutes(2);
+      await sendEach(b, 1);
+      await windowsJob.run(s.deps, clock.now());
+      await silenceJob.run(s.deps, clock.now());
+    }
     const t = await ticketsOf(s, a.deviceId);
     expect(t).toHaveLength(1);
     expect(t[0]!.title).toContain('ngừng gửi báo cáo');
+  });
+
+  it('a whole site silent through a unit window becomes one site ticket when it ends', async () => {
+    const site = (await createUnit(s.admin, { name: 'Xã Phù Đổng', level: 'commune', parentCode: 'HN' }))
+      .code;
+    const devs = [await enroll(s.admin, site), await enroll(s.admin, site), await enroll(s.admin, site)];
+    for (const d of devs) await sendEach(d, 1);
+    await silenceJob.run(s.deps, clock.now());
+    const w = await s.admin.post('/api/v1/maintenance-windows', {
+      unitCode: site,
+      startsAt: iso(0),
+      endsAt: iso(10),
+      reason: 'Cắt điện theo lịch',
+    });
+    expect(w.status).toBe(201);
+    for (let i = 0; i < 8; i++) {
+      clock.advanceMinutes(2);
+      await windowsJob.run(s.deps, clock.now());
+      await silenceJob.run(s.deps, clock.now());
+    }
+    for (const d of devs) expect(await ticketsOf(s, d.deviceId)).toHaveLength(0);
+    const unitTickets = await s.deps.store.read.all<{ severity: string; deviceId: string | null }>(
+      sql`SELECT t.severity, t.device_id AS deviceId FROM tickets t JOIN units u ON u.id = t.unit_id
+          WHERE u.code = ${site}`,
+    );
+    expect(unitTickets).toEqual([{ severity: 'critical', deviceId: null }]);
   });
 });
