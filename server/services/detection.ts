@@ -136,18 +136,29 @@ export async function openFault(tx: Db, deps: AppDeps, row: FaultRow, ctx: OpenC
     }
   }
   const text = faultText(row.check as Check, ctx.subjectLabel, ctx.hostname);
-  row.ticketId = await openOrJoin(tx, deps, {
-    unitId: row.unitId,
-    deviceId: row.deviceId,
-    category: row.category ?? 'hardware',
-    severity: row.severity ?? 'major',
-    source: 'agent',
-    title: text.title,
-    description: text.description,
-    fingerprint: row.fingerprint,
-    evidence: ctx.evidence,
-    actor: ctx.actor,
-  });
+  row.ticketId = null; // an old ticket (resolved long ago) is not this problem's any more
+  try {
+    row.ticketId = await openOrJoin(tx, deps, {
+      unitId: row.unitId,
+      deviceId: row.deviceId,
+      category: row.category ?? 'hardware',
+      severity: row.severity ?? 'major',
+      source: 'agent',
+      title: text.title,
+      description: text.description,
+      fingerprint: row.fingerprint,
+      evidence: ctx.evidence,
+      actor: ctx.actor,
+    });
+  } catch (e) {
+    // Routing failed (e.g. the matrix cannot place it). The readings are stored and the fault stays
+    // open without a ticket; the windows job retries such faults, so ingest never blocks on routing.
+    deps.logger.error('detection: could not open a ticket; will retry', {
+      fingerprint: row.fingerprint,
+      error: e instanceof Error ? e.message : String(e),
+    });
+    return;
+  }
   row.resolvedAt = null;
 }
 

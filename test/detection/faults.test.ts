@@ -5,6 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { windowsJob } from '../../server/jobs/windows.js';
 import { openOrJoin } from '../../server/services/detection.js';
 import { ManualClock } from '../helpers/clock.js';
 import { createUnit } from '../helpers/factories.js';
@@ -211,5 +212,27 @@ describe('hysteresis and lifecycle', () => {
       sql`SELECT ticket_id AS ticketId FROM faults WHERE fingerprint = ${fp}`,
     );
     expect(row[0]!.ticketId).toBe(other);
+  });
+});
+
+describe('when a ticket cannot be opened', () => {
+  it('stores the readings, keeps the fault open, and the windows job opens the ticket later', async () => {
+    const a = await enroll(s.admin, ward);
+    // Simulate routing failing: a fingerprint-less trigger refuses ticket inserts for this device.
+    await s.deps.store.write((tx) =>
+      tx.run(
+        sql.raw(`CREATE TRIGGER refuse_ticket BEFORE INSERT ON tickets WHEN NEW.device_id = '${a.deviceId}'
+          BEGIN SELECT RAISE(ABORT, 'routing failed'); END`),
+      ),
+    );
+    await tick(a, 3, { freePct: 2 });
+    expect(await ticketsOf(s, a.deviceId)).toHaveLength(0);
+    const dev = await s.admin.get(`/api/v1/devices/${a.deviceId}`);
+    expect(dev.body.reportsReceived).toBe(3);
+    expect(dev.body.status).toBe('degraded');
+    await s.deps.store.write((tx) => tx.run(sql.raw('DROP TRIGGER refuse_ticket')));
+    const r = await windowsJob.run(s.deps, clock.now());
+    expect(r.ticketsOpened).toBe(1);
+    expect(await ticketsOf(s, a.deviceId)).toHaveLength(1);
   });
 });
