@@ -1,4 +1,7 @@
-/** Every 30 s: faults still bad when their maintenance window ended open tickets now. */
+/**
+ * Every 30 s: faults still bad when their maintenance window ended open tickets now (and so do faults
+ * whose ticket could not be opened at the time, e.g. a routing failure).
+ */
 import { openDeferredFaults } from '../services/detection-deferred.js';
 import type { Job } from './types.js';
 
