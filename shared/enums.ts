@@ -26,6 +26,8 @@ export const TICKET_STATUSES = [
   'awaiting_approval',
   'approved',
   'rejected',
+  /** Addition to the contract: waiting for parts or a warranty repair (the resolution clock pauses). */
+  'waiting_parts',
   'resolved',
   'closed',
 ] as const;
@@ -43,6 +45,8 @@ export const TICKET_ACTIONS = [
   'close',
   'reopen',
   'comment',
+  /** Addition to the contract: in_progress/approved → waiting_parts. */
+  'wait_parts',
 ] as const;
 export type TicketAction = (typeof TICKET_ACTIONS)[number];
 

@@ -40,6 +40,9 @@ export const PERMISSIONS = {
   'ticket.work': ['admin', 'it_staff'],
   'deputy.write': ['admin', 'unit_head'],
   'matrix.read': ['admin', 'it_staff', 'viewer', 'unit_head'],
+  'matrix.write': ['admin'],
+  'calendar.read': ['admin', 'it_staff', 'viewer', 'unit_head'],
+  'calendar.write': ['admin'],
   'audit.read': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 

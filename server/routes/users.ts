@@ -2,12 +2,13 @@
 import { Hono } from 'hono';
 import { zListQuery } from '../../shared/schemas/common.js';
 import { zUserCreate } from '../../shared/schemas/users.js';
-import { grantsOf, listUsers, userById, userView } from '../db/repos/users.js';
-import { grantsFor, inScope, scopeOf } from '../domain/scope.js';
+import { grantsOf, userById, userView } from '../db/repos/users.js';
+import { inScope, scopeOf } from '../domain/scope.js';
 import { type AppEnv, clientIp, requireUser } from '../http/context.js';
 import { decodeCursor, encodeCursor } from '../http/pagination.js';
 import { fail } from '../http/problem.js';
 import { jsonBody, queryOf } from '../http/validate.js';
+import { listUsersInScope } from '../services/user-directory.js';
 import { createUser } from '../services/users.js';
 
 export const userRoutes = new Hono<AppEnv>()
@@ -19,35 +20,17 @@ export const userRoutes = new Hono<AppEnv>()
   })
   .get('/', async (c) => {
     const p = requireUser(c);
-    if (grantsFor(p.grants, 'user.read').length === 0) throw fail.forbidden();
     const db = c.get('deps').store.read;
     const q = queryOf(c, zListQuery);
-    const scope = scopeOf(p.grants, 'user.read');
     const after = decodeCursor(q.cursor, 1);
-    // Users are few (hundreds); scope filtering by their grants is done here rather than in SQL.
-    const items = [];
-    let cursor = after ? String(after[0]) : undefined;
-    let next: string | null = null;
-    while (items.length < q.limit) {
-      const rows = await listUsers(db, { limit: 200, afterUsername: cursor });
-      if (rows.length === 0) break;
-      const grants = await grantsOf(
-        db,
-        rows.map((r) => r.id),
-      );
-      for (const r of rows) {
-        cursor = r.username;
-        const gs = grants.get(r.id) ?? [];
-        const visible = gs.length === 0 || gs.some((g) => inScope(scope, { id: g.unitId, path: g.unitPath }));
-        if (visible) items.push(userView(r, gs));
-        if (items.length === q.limit) {
-          next = encodeCursor([r.username]);
-          break;
-        }
-      }
-      if (rows.length < 200) break;
-    }
-    return c.json({ items, nextCursor: next });
+    const page = await listUsersInScope(db, p, {
+      limit: q.limit,
+      afterUsername: after ? String(after[0]) : undefined,
+    });
+    return c.json({
+      items: page.items,
+      nextCursor: page.nextUsername === null ? null : encodeCursor([page.nextUsername]),
+    });
   })
   .get('/:id', async (c) => {
     const p = requireUser(c);

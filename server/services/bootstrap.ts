@@ -9,6 +9,7 @@ import type { AppDeps } from '../deps.js';
 import { defaultMatrix } from '../domain/matrix.js';
 import { hashPassword, newId, randomBytes, toBase64Url } from '../security/crypto.js';
 import { audit } from './audit.js';
+import { installDefaultCalendar } from './calendar.js';
 
 export interface BootstrapResult {
   created: boolean;
@@ -48,6 +49,7 @@ export async function bootstrap(deps: AppDeps): Promise<BootstrapResult> {
       activatedAt: now,
       activatedBy: null,
     });
+    await installDefaultCalendar(tx, rootId, now);
     const adminId = newId(now.getTime());
     await tx.insert(users).values({
       id: adminId,

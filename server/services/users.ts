@@ -2,10 +2,10 @@
 import type { UserView } from '../../shared/schemas/auth.js';
 import type { UserCreate } from '../../shared/schemas/users.js';
 import { unitByCode } from '../db/repos/units.js';
-import { grantsOf, userByUsername, userView } from '../db/repos/users.js';
+import { userByUsername, userView } from '../db/repos/users.js';
 import { roleGrants, users } from '../db/schema.js';
 import type { AppDeps } from '../deps.js';
-import { allowed, grantsFor } from '../domain/scope.js';
+import { allowed, type Grant, grantsFor } from '../domain/scope.js';
 import { fail } from '../http/problem.js';
 import { hashPassword, newId } from '../security/crypto.js';
 import { audit } from './audit.js';
@@ -47,10 +47,12 @@ export async function createUser(deps: AppDeps, p: UserPrincipal, input: UserCre
     };
     await tx.insert(users).values(row);
     const seen = new Set<string>();
+    const grants: Grant[] = [];
     for (const r of resolved) {
       const k = `${r.role}@${r.unit.id}`;
       if (seen.has(k)) continue;
       seen.add(k);
+      grants.push({ role: r.role, unitId: r.unit.id, unitCode: r.unit.code, unitPath: r.unit.path });
       await tx.insert(roleGrants).values({
         id: newId(now.getTime()),
         userId: id,
@@ -70,7 +72,8 @@ export async function createUser(deps: AppDeps, p: UserPrincipal, input: UserCre
       data: { username: input.username, roles: input.roles },
       ip: p.ip ?? null,
     });
-    const grants = (await grantsOf(tx, [id])).get(id) ?? [];
+    // The view is built from what was just written, not read back: on D1 a read inside a write
+    // does not see that write's own rows (docs/adr/0200-d1-store.md).
     return userView({ ...row, locale: null, disabledAt: null }, grants);
   });
 }

@@ -56,10 +56,15 @@ export interface ApprovalStepView {
   role: Role;
   unitCode: string;
   decision?: 'approve' | 'reject';
+  /** User id of the decider; `byName` is their username. */
   by?: string;
+  byName?: string;
   at?: string;
   note?: string;
+  /** Set when decided by a deputy: the user id stood in for (`vacancy` for an acting holder of a vacant post). */
   asDeputyOf?: string;
+  asDeputyOfName?: string;
+  /** Deadline of the current (undecided) step. */
   dueAt?: string;
 }
 
@@ -78,12 +83,25 @@ export interface TicketView {
   assigneeId?: string;
   costEstimateVnd?: number;
   approvals: ApprovalStepView[];
-  sla: { respondBy: string; resolveBy: string; respondedAt?: string; pausedMs?: number };
+  sla: {
+    respondBy: string;
+    /** While the clock is paused, projected as if it resumed where it paused. */
+    resolveBy: string;
+    respondedAt?: string;
+    clock: 'running' | 'paused' | 'stopped';
+    respondMinutes?: number;
+    resolveMinutes?: number;
+    approveMinutes?: number;
+    pausedMinutes: number;
+    breached?: { respond?: string; resolve?: string };
+  };
   escalationLevel: number;
   routing: { ruleId: string; matrixVersion: number; explanation: { vi: string; en: string } | string };
   parentId?: string;
   recovered?: boolean;
+  recoveredAt?: string;
   createdAt: string;
   updatedAt: string;
   resolvedAt?: string;
+  closedAt?: string;
 }

@@ -1,0 +1,47 @@
+/** Tickets: list, read (with timeline and evidence), open manually, act, decide approvals, verify the chain. */
+import { Hono } from 'hono';
+import {
+  zApprovalBody,
+  zTicketAction,
+  zTicketCreate,
+  zTicketListQuery,
+} from '../../shared/schemas/tickets.js';
+import { type AppEnv, clientIp, requireUser } from '../http/context.js';
+import { jsonBody, queryOf } from '../http/validate.js';
+import { decide } from '../services/approvals.js';
+import { verifyChain } from '../services/ticket-core.js';
+import { actOnTicket, createTicket, listTickets, ticketDetail, visibleTicket } from '../services/tickets.js';
+
+export const ticketRoutes = new Hono<AppEnv>()
+  .get('/', async (c) => {
+    const p = requireUser(c);
+    return c.json(await listTickets(c.get('deps').store.read, p, queryOf(c, zTicketListQuery)));
+  })
+  .post('/', async (c) => {
+    const p = { ...requireUser(c), ip: clientIp(c) };
+    const deps = c.get('deps');
+    const body = await jsonBody(c, zTicketCreate, deps.config.maxBodyBytes);
+    return c.json(await createTicket(deps, p, body), 201);
+  })
+  .get('/:id', async (c) => {
+    const p = requireUser(c);
+    return c.json(await ticketDetail(c.get('deps').store.read, p, c.req.param('id')));
+  })
+  .get('/:id/verify', async (c) => {
+    const p = requireUser(c);
+    const db = c.get('deps').store.read;
+    await visibleTicket(db, p, c.req.param('id'));
+    return c.json(await verifyChain(db, c.req.param('id')));
+  })
+  .post('/:id/actions', async (c) => {
+    const p = { ...requireUser(c), ip: clientIp(c) };
+    const deps = c.get('deps');
+    const body = await jsonBody(c, zTicketAction, deps.config.maxBodyBytes);
+    return c.json(await actOnTicket(deps, p, c.req.param('id'), body));
+  })
+  .post('/:id/approval', async (c) => {
+    const p = { ...requireUser(c), ip: clientIp(c) };
+    const deps = c.get('deps');
+    const body = await jsonBody(c, zApprovalBody, deps.config.maxBodyBytes);
+    return c.json(await decide(deps, p, c.req.param('id'), body));
+  });

@@ -1,0 +1,109 @@
+/**
+ * In-app notifications: one row per person per thing to know (an escalation, an approval waiting,
+ * an assignment). Written inside the change's own transaction; delivery channels (mail, chat) come
+ * later and read the same rows.
+ */
+import { and, count, desc, eq, inArray, isNull, lt, or, type SQL } from 'drizzle-orm';
+import { notifications } from '../db/schema.js';
+import type { Db } from '../db/store.js';
+import { decodeCursor, encodeCursor } from '../http/pagination.js';
+import { newId } from '../security/crypto.js';
+
+export type NotificationKind =
+  | 'assigned'
+  | 'approval_requested'
+  | 'approval_overdue'
+  | 'approval_decided'
+  | 'sla_escalated';
+
+/** Adds the same notification for each user (deduplicated). */
+export async function notify(
+  tx: Db,
+  userIds: readonly string[],
+  n: { kind: NotificationKind; ticketId: string | null; at: Date; data: Record<string, unknown> },
+): Promise<number> {
+  const ids = [...new Set(userIds)];
+  if (ids.length === 0) return 0;
+  await tx.insert(notifications).values(
+    ids.map((userId) => ({
+      id: newId(n.at.getTime()),
+      userId,
+      ticketId: n.ticketId,
+      kind: n.kind,
+      at: n.at,
+      data: n.data,
+    })),
+  );
+  return ids.length;
+}
+
+export interface NotificationView {
+  id: string;
+  kind: string;
+  ticketId: string | null;
+  at: string;
+  data: Record<string, unknown> | null;
+  readAt: string | null;
+}
+
+export async function listNotifications(
+  db: Db,
+  userId: string,
+  q: { unread?: boolean; limit: number; cursor?: string },
+): Promise<{ items: NotificationView[]; nextCursor: string | null; unread: number }> {
+  const after = decodeCursor(q.cursor, 2);
+  const conds: (SQL | undefined)[] = [eq(notifications.userId, userId)];
+  if (q.unread) conds.push(isNull(notifications.readAt));
+  if (after)
+    conds.push(
+      or(
+        lt(notifications.at, new Date(Number(after[0]))),
+        and(eq(notifications.at, new Date(Number(after[0]))), lt(notifications.id, String(after[1]))),
+      ),
+    );
+  const rows = await db
+    .select()
+    .from(notifications)
+    .where(and(...conds))
+    .orderBy(desc(notifications.at), desc(notifications.id))
+    .limit(q.limit + 1);
+  const more = rows.length > q.limit;
+  const slice = more ? rows.slice(0, q.limit) : rows;
+  const [unread] = await db
+    .select({ n: count() })
+    .from(notifications)
+    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
+  const last = slice[slice.length - 1];
+  return {
+    items: slice.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      ticketId: r.ticketId,
+      at: r.at.toISOString(),
+      data: r.data ?? null,
+      readAt: r.readAt?.toISOString() ?? null,
+    })),
+    nextCursor: more && last ? encodeCursor([last.at.getTime(), last.id]) : null,
+    unread: unread?.n ?? 0,
+  };
+}
+
+/** Marks the caller's own notifications read: the given ids, or all of them. Returns how many changed. */
+export async function markRead(
+  tx: Db,
+  userId: string,
+  now: Date,
+  ids: readonly string[] | 'all',
+): Promise<number> {
+  const where = and(
+    eq(notifications.userId, userId),
+    isNull(notifications.readAt),
+    ids === 'all' ? undefined : inArray(notifications.id, [...ids]),
+  );
+  const r = await tx
+    .update(notifications)
+    .set({ readAt: now })
+    .where(where)
+    .returning({ id: notifications.id });
+  return r.length;
+}

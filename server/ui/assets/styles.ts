@@ -1,0 +1,254 @@
+/**
+ * The whole stylesheet, hand-written (no framework): legible on a modest office PC and on a phone,
+ * system fonts that carry Vietnamese diacritics (Segoe UI on Windows, Noto/DejaVu on Linux, SF on
+ * Apple), AA contrast, visible focus, print-friendly. Served as one immutable, hashed file.
+ * Kept as a TypeScript string so the app needs no file system (it also runs on Workers).
+ */
+export const STYLES = `
+:root {
+  --font: "Segoe UI", system-ui, -apple-system, "Noto Sans", Roboto, "Helvetica Neue", Arial, "DejaVu Sans", sans-serif;
+  --mono: "Cascadia Mono", Consolas, "DejaVu Sans Mono", "Liberation Mono", ui-monospace, monospace;
+  --text: #17212b;
+  --muted: #4a5565;
+  --bg: #f3f5f8;
+  --surface: #ffffff;
+  --border: #cfd6df;
+  --border-strong: #9aa5b3;
+  --primary: #0b57a4;
+  --primary-hover: #08457f;
+  --primary-soft: #e6eef8;
+  --header: #0a3d6e;
+  --header-text: #ffffff;
+  --ok: #05603a;
+  --ok-soft: #e3f4ea;
+  --warn: #8a3a00;
+  --warn-soft: #fdf0e1;
+  --danger: #a4161a;
+  --danger-soft: #fde8e8;
+  --info: #1849a9;
+  --info-soft: #e8effc;
+  --neutral-soft: #eceff3;
+  --radius: 6px;
+  --focus: 3px solid #f0b400;
+}
+*, *::before, *::after { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
+body {
+  margin: 0; font-family: var(--font); font-size: 1rem; line-height: 1.55; color: var(--text);
+  background: var(--bg); min-height: 100vh; display: flex; flex-direction: column;
+}
+a { color: var(--primary); text-underline-offset: 2px; }
+a:hover { color: var(--primary-hover); }
+:focus-visible { outline: var(--focus); outline-offset: 2px; }
+h1, h2, h3 { line-height: 1.3; margin: 0 0 .5rem; }
+h1 { font-size: 1.6rem; }
+h2 { font-size: 1.2rem; margin-top: 1.5rem; }
+h3 { font-size: 1.05rem; }
+p { margin: 0 0 .75rem; }
+code, .mono { font-family: var(--mono); font-size: .92em; }
+.muted { color: var(--muted); }
+.small { font-size: .875rem; }
+.nowrap { white-space: nowrap; }
+.visually-hidden {
+  position: absolute !important; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
+  white-space: nowrap; border: 0; padding: 0; margin: -1px;
+}
+.skip-link { position: absolute; left: .5rem; top: -3rem; background: #fff; color: var(--text); padding: .5rem .75rem; z-index: 10; border-radius: var(--radius); }
+.skip-link:focus { top: .5rem; }
+
+/* ---- header ---- */
+.topbar { background: var(--header); color: var(--header-text); }
+.topbar a { color: var(--header-text); }
+.topbar-inner {
+  max-width: 76rem; margin: 0 auto; padding: .5rem 1rem; display: flex; flex-wrap: wrap;
+  align-items: center; gap: .25rem 1.25rem;
+}
+.brand { font-weight: 700; font-size: 1.1rem; text-decoration: none; white-space: nowrap; padding: .35rem 0; }
+.brand small { display: block; font-weight: 400; font-size: .75rem; opacity: .85; }
+.mainnav { flex: 1 1 auto; min-width: 0; }
+.mainnav ul { list-style: none; margin: 0; padding: 0; display: flex; gap: .25rem; overflow-x: auto; }
+.mainnav a {
+  display: block; padding: .45rem .75rem; border-radius: var(--radius); text-decoration: none; white-space: nowrap;
+}
+.mainnav a:hover { background: rgba(255,255,255,.12); }
+.mainnav a[aria-current="page"] { background: #fff; color: var(--header); font-weight: 600; }
+.userbox { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem .75rem; font-size: .9rem; margin-left: auto; }
+.userbox .who { line-height: 1.25; max-width: 22rem; }
+.userbox .who strong { display: block; }
+.userbox .who span { opacity: .9; font-size: .82rem; }
+.inline-form { display: inline; margin: 0; }
+.langswitch { display: inline-flex; border: 1px solid rgba(255,255,255,.6); border-radius: var(--radius); overflow: hidden; margin: 0; padding: 0; min-width: 0; vertical-align: middle; }
+.langswitch button {
+  font: inherit; font-size: .82rem; background: transparent; color: var(--header-text); border: 0;
+  padding: .3rem .55rem; cursor: pointer; min-height: 2rem;
+}
+.langswitch button[aria-pressed="true"] { background: #fff; color: var(--header); font-weight: 700; }
+.btn-signout {
+  font: inherit; font-size: .85rem; background: transparent; color: var(--header-text);
+  border: 1px solid rgba(255,255,255,.6); border-radius: var(--radius); padding: .3rem .7rem; cursor: pointer; min-height: 2rem;
+}
+.btn-signout:hover, .langswitch button:hover { background: rgba(255,255,255,.15); }
+.langswitch button[aria-pressed="true"]:hover { background: #fff; }
+
+/* ---- page ---- */
+main { flex: 1 0 auto; width: 100%; max-width: 76rem; margin: 0 auto; padding: 1.25rem 1rem 2rem; }
+.page-head { display: flex; flex-wrap: wrap; align-items: flex-start; justify-content: space-between; gap: .75rem 1rem; margin-bottom: 1rem; }
+.page-head h1 { margin: 0; overflow-wrap: anywhere; }
+.page-head .lead { margin: .35rem 0 0; color: var(--muted); max-width: 48rem; }
+.page-actions { display: flex; flex-wrap: wrap; gap: .5rem; }
+.subnav { border-bottom: 1px solid var(--border); margin: -.25rem 0 1.25rem; }
+.subnav ul { list-style: none; margin: 0; padding: 0; display: flex; gap: .25rem; overflow-x: auto; }
+.subnav a { display: block; padding: .5rem .85rem; text-decoration: none; color: var(--muted); border-bottom: 3px solid transparent; white-space: nowrap; }
+.subnav a[aria-current="page"] { color: var(--text); border-bottom-color: var(--primary); font-weight: 600; }
+.breadcrumbs { font-size: .9rem; margin-bottom: .5rem; }
+.breadcrumbs ol { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: .25rem; }
+.breadcrumbs li + li::before { content: "›"; color: var(--muted); margin-right: .25rem; }
+footer.site { color: var(--muted); font-size: .82rem; text-align: center; padding: 1rem; border-top: 1px solid var(--border); background: var(--surface); }
+
+.card { background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius); padding: 1rem 1.25rem; margin-bottom: 1rem; }
+.card > h2:first-child, .card > h3:first-child { margin-top: 0; }
+.grid { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr)); margin-bottom: 1rem; }
+.grid > .card, .grid > * > .card { margin-bottom: 0; height: 100%; }
+.stat { display: flex; flex-direction: column; gap: .15rem; }
+.stat .value { font-size: 1.9rem; font-weight: 700; line-height: 1.1; }
+.stat .label { color: var(--muted); }
+.stat ul { margin: .25rem 0 0; padding-left: 1.1rem; color: var(--muted); font-size: .9rem; }
+dl.facts { display: grid; grid-template-columns: minmax(8rem, max-content) 1fr; gap: .35rem 1rem; margin: 0; }
+dl.facts dt { color: var(--muted); }
+dl.facts dd { margin: 0; overflow-wrap: anywhere; }
+ul.plain { list-style: none; margin: 0; padding: 0; }
+ul.plain li { padding: .35rem 0; border-bottom: 1px solid var(--neutral-soft); }
+ul.plain li:last-child { border-bottom: 0; }
+ul.actions { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: .5rem; }
+
+/* ---- flash and notices ---- */
+.flash { border: 1px solid; border-left-width: 5px; border-radius: var(--radius); padding: .7rem 1rem; margin-bottom: 1rem; }
+.flash-success { background: var(--ok-soft); border-color: var(--ok); }
+.flash-info { background: var(--info-soft); border-color: var(--info); }
+.flash-error { background: var(--danger-soft); border-color: var(--danger); }
+.flash-warn { background: var(--warn-soft); border-color: var(--warn); }
+.flash p:last-child { margin: 0; }
+.empty { margin-bottom: 1rem; text-align: center; padding: 2rem 1rem; color: var(--muted); border: 1px dashed var(--border-strong); border-radius: var(--radius); background: var(--surface); }
+.empty p { max-width: 40rem; margin: 0 auto .75rem; }
+
+/* ---- badges ---- */
+.badge {
+  display: inline-block; font-size: .8rem; font-weight: 600; line-height: 1.3; padding: .1rem .5rem;
+  border-radius: 999px; border: 1px solid transparent; white-space: nowrap; vertical-align: baseline;
+}
+.badge-ok { background: var(--ok-soft); color: var(--ok); border-color: #9fd5b5; }
+.badge-warn { background: var(--warn-soft); color: var(--warn); border-color: #f0c08d; }
+.badge-danger { background: var(--danger-soft); color: var(--danger); border-color: #f3a5a5; }
+.badge-info { background: var(--info-soft); color: var(--info); border-color: #a8c1ef; }
+.badge-neutral { background: var(--neutral-soft); color: var(--muted); border-color: var(--border); }
+.badges { display: flex; flex-wrap: wrap; gap: .25rem; }
+
+/* ---- tables ---- */
+.table-wrap { margin-bottom: 1rem; background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius); overflow: hidden; }
+table.data { width: 100%; border-collapse: collapse; }
+table.data caption { text-align: left; padding: .6rem .85rem; font-weight: 600; border-bottom: 1px solid var(--border); }
+table.data th, table.data td { padding: .55rem .85rem; text-align: left; vertical-align: top; border-bottom: 1px solid var(--neutral-soft); }
+table.data th { background: #e9eef4; font-size: .85rem; font-weight: 600; color: #2b3644; white-space: nowrap; }
+table.data tbody tr:last-child td { border-bottom: 0; }
+table.data tbody tr:hover { background: #f8fafc; }
+table.data td.wrap { overflow-wrap: anywhere; min-width: 12rem; }
+table.data td.num, table.data th.num { text-align: right; font-variant-numeric: tabular-nums; }
+.tree-name { display: flex; align-items: baseline; gap: .5rem; }
+.tree-name .indent { color: var(--border-strong); }
+.pager { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: center; gap: .5rem; padding: .6rem .85rem; border-top: 1px solid var(--border); background: #fafbfc; font-size: .9rem; }
+.pager .links { display: flex; gap: .5rem; margin-left: auto; }
+
+/* ---- forms ---- */
+form.stack { display: flex; flex-direction: column; gap: 1rem; max-width: 40rem; }
+.field { display: flex; flex-direction: column; gap: .25rem; }
+.field label, .field .label { font-weight: 600; }
+.field .hint { color: var(--muted); font-size: .875rem; }
+.field .error { color: var(--danger); font-size: .9rem; font-weight: 600; }
+.field .error::before { content: "⚠ "; }
+.opt { font-weight: 400; color: var(--muted); font-size: .875rem; }
+input[type="text"], input[type="password"], input[type="number"], input[type="search"], select, textarea {
+  font: inherit; color: inherit; width: 100%; max-width: 32rem; padding: .5rem .65rem; min-height: 2.6rem;
+  border: 1px solid var(--border-strong); border-radius: var(--radius); background: #fff;
+}
+input[aria-invalid="true"], select[aria-invalid="true"] { border-color: var(--danger); border-width: 2px; background: #fffafa; }
+fieldset { border: 1px solid var(--border); border-radius: var(--radius); padding: .75rem 1rem 1rem; margin: 0; }
+legend { font-weight: 600; padding: 0 .35rem; }
+.row { display: flex; flex-wrap: wrap; gap: .75rem; align-items: flex-end; }
+.row > .field { flex: 1 1 12rem; }
+fieldset .row + .row { margin-top: .75rem; }
+.form-summary { border: 2px solid var(--danger); background: var(--danger-soft); border-radius: var(--radius); padding: .75rem 1rem; }
+.form-summary p { margin: 0; }
+.form-summary p + p { margin-top: .35rem; }
+.form-actions { display: flex; flex-wrap: wrap; gap: .75rem; align-items: center; }
+.search { display: flex; flex-wrap: wrap; gap: .5rem; align-items: flex-end; margin-bottom: 1rem; }
+.search .field { flex: 1 1 12rem; max-width: 32rem; }
+
+.btn {
+  display: inline-flex; align-items: center; justify-content: center; gap: .35rem; font: inherit; font-weight: 600;
+  padding: .5rem 1rem; min-height: 2.6rem; border-radius: var(--radius); border: 1px solid var(--primary);
+  background: var(--primary); color: #fff; text-decoration: none; cursor: pointer; white-space: nowrap;
+}
+.btn:hover { background: var(--primary-hover); color: #fff; }
+.btn-secondary { background: #fff; color: var(--primary); }
+.btn-secondary:hover { background: var(--primary-soft); color: var(--primary-hover); }
+.btn-small { padding: .25rem .6rem; min-height: 2rem; font-size: .875rem; }
+
+/* ---- one-time secret ---- */
+.secret { border: 2px solid var(--warn); background: var(--warn-soft); border-radius: var(--radius); padding: 1rem 1.25rem; margin-bottom: 1rem; }
+.secret h2 { margin-top: 0; }
+.copybox { display: flex; flex-wrap: wrap; gap: .5rem; align-items: stretch; margin: .25rem 0 .75rem; }
+.copybox pre {
+  flex: 1 1 20rem; margin: 0; padding: .6rem .75rem; background: #fff; border: 1px solid var(--border-strong);
+  border-radius: var(--radius); font-family: var(--mono); font-size: .9rem; white-space: pre-wrap; overflow-wrap: anywhere;
+}
+.copy-status { font-size: .85rem; color: var(--ok); min-height: 1.2em; margin-bottom: .5rem; }
+
+/* ---- sign-in ---- */
+.auth-page { display: flex; justify-content: center; padding-top: 2rem; }
+.auth-card { width: 100%; max-width: 26rem; }
+.auth-card h1 { font-size: 1.45rem; }
+.auth-card form + p { margin-top: 1rem; }
+
+/* ---- time ---- */
+.countdown-overdue { color: var(--danger); font-weight: 700; }
+.countdown-soon { color: var(--warn); font-weight: 600; }
+
+/* ---- phones: stack table rows as cards ---- */
+@media (max-width: 47.99rem) {
+  h1 { font-size: 1.35rem; }
+  main { padding: 1rem .75rem 1.5rem; }
+  .topbar-inner { padding: .4rem .75rem; gap: .25rem .75rem; }
+  .mainnav { order: 3; flex-basis: 100%; }
+  .userbox { margin-left: auto; }
+  .userbox .who { display: none; }
+  .brand small { display: none; }
+  .subnav ul { flex-wrap: wrap; }
+  .subnav a { padding: .4rem .6rem; }
+  .breadcrumbs li:last-child { display: none; }
+  table.data.stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  table.data.stack, table.data.stack tbody, table.data.stack tr, table.data.stack td { display: block; width: 100%; }
+  table.data.stack tr { border-bottom: 1px solid var(--border); padding: .4rem 0; }
+  table.data.stack td { border: 0; padding: .15rem .85rem; min-width: 0; }
+  /* After the row's title, the other cells flow on one or two lines rather than one line each. */
+  table.data.stack td:not(.primary) { display: inline-block; width: auto; padding-right: 0; }
+  table.data.stack td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); font-size: .85rem; }
+  table.data.stack td.primary::before { content: none; }
+  table.data.stack td.primary { font-weight: 600; }
+  table.data.stack td.num { text-align: left; }
+  dl.facts { grid-template-columns: 1fr; gap: 0 0; }
+  dl.facts dd { margin-bottom: .5rem; }
+}
+@media (min-width: 48rem) {
+  .who-compact { display: none; }
+}
+
+/* ---- print: content only ---- */
+@media print {
+  body { background: #fff; color: #000; display: block; }
+  .topbar, .subnav, footer.site, .page-actions, .pager, form, .btn, .skip-link, [data-copy] { display: none !important; }
+  main { max-width: none; padding: 0; }
+  .card, .table-wrap { border-color: #999; break-inside: avoid; }
+  a { color: #000; text-decoration: none; }
+  .badge { border-color: #666; background: #fff; color: #000; }
+}
+`;

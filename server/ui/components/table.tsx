@@ -1,0 +1,97 @@
+/**
+ * Lists: one table component (header row, optional caption, stacked as cards on phones through
+ * `data-label`) and keyset pagination links. Pages hand it columns and rows; it never fetches.
+ */
+import type { Child } from 'hono/jsx';
+import type { PageCtx } from '../page-context.js';
+
+export interface Column<R> {
+  header: string;
+  cell: (row: R) => Child;
+  /** `primary` (the row's title on phones), `num` (right-aligned figures), `wrap` (long text). */
+  class?: string;
+}
+
+export function DataTable<R>(props: {
+  ctx: PageCtx;
+  columns: Column<R>[];
+  rows: R[];
+  caption?: string;
+  pager?: Child;
+  id?: string;
+}) {
+  return (
+    <div class="table-wrap" id={props.id}>
+      <table class="data stack">
+        {props.caption && <caption>{props.caption}</caption>}
+        <thead>
+          <tr>
+            {props.columns.map((c) => (
+              <th scope="col" class={c.class?.includes('num') ? 'num' : undefined}>
+                {c.header}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((r) => (
+            <tr>
+              {props.columns.map((c) => (
+                <td class={c.class} data-label={c.class?.includes('primary') ? undefined : c.header}>
+                  {c.cell(r)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {props.pager}
+    </div>
+  );
+}
+
+/**
+ * "First page" and "Next page" links for keyset pagination. `params` are the list's filters, kept
+ * on both links; `cursor` is the current page's cursor (absent on the first page).
+ */
+export function Pager(props: {
+  ctx: PageCtx;
+  base: string;
+  params?: Record<string, string | undefined>;
+  cursor?: string;
+  nextCursor: string | null;
+  count: number;
+}) {
+  const { t } = props.ctx;
+  const href = (cursor?: string) => {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(props.params ?? {})) if (v) q.set(k, v);
+    if (cursor) q.set('cursor', cursor);
+    const s = q.toString();
+    return s ? `${props.base}?${s}` : props.base;
+  };
+  if (!props.cursor && !props.nextCursor) {
+    return (
+      <div class="pager">
+        <span>{t.common.itemsOnPage(props.count)}</span>
+      </div>
+    );
+  }
+  return (
+    <nav class="pager" aria-label={t.common.pagination}>
+      <span>{t.common.itemsOnPage(props.count)}</span>
+      <span class="links">
+        {props.cursor && (
+          <a class="btn btn-secondary btn-small" href={href()}>
+            {`« ${t.common.firstPage}`}
+          </a>
+        )}
+        {props.nextCursor && (
+          <a class="btn btn-secondary btn-small" href={href(props.nextCursor)} rel="next">
+            {`${t.common.nextPage} »`}
+          </a>
+        )}
+      </span>
+    </nav>
+  );
+}

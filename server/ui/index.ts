@@ -1,0 +1,35 @@
+/**
+ * The web UI as one Hono sub-app, mounted at `/` after the JSON API (server/app.ts). Server-rendered
+ * hono/jsx pages over the same services as the API; see server/ui/README.md for how a page is added.
+ */
+import { Hono } from 'hono';
+import { compress } from 'hono/compress';
+import { assetRoutes } from './assets/index.js';
+import { notFoundPage, uiErrorHandler } from './errors.js';
+import { isUiPath, uiContext } from './middleware.js';
+import { enrollmentPages } from './routes/admin-enrollment.js';
+import { unitPages } from './routes/admin-units.js';
+import { userPages } from './routes/admin-users.js';
+import { authPages } from './routes/auth.js';
+import { homePages } from './routes/home.js';
+import type { UiEnv } from './ui-env.js';
+
+export function createUiApp(): Hono<UiEnv> {
+  const ui = new Hono<UiEnv>();
+  ui.onError(uiErrorHandler);
+  // Pages and assets are text: compress them for slow links (the API's JSON is left as it was).
+  const gzip = compress();
+  ui.use('*', async (c, next) => (isUiPath(c.req.path) ? gzip(c, next) : next()));
+  ui.use('*', uiContext());
+  ui.route('/', assetRoutes);
+  ui.route('/', authPages);
+  ui.route('/', homePages);
+  ui.route('/', unitPages);
+  ui.route('/', userPages);
+  ui.route('/', enrollmentPages);
+  // Phase 2: ui.route('/', queuePages) … — one line per page module.
+  ui.get('*', (c, next) =>
+    isUiPath(c.req.path) && !c.req.path.startsWith('/assets/') ? notFoundPage(c) : next(),
+  );
+  return ui;
+}

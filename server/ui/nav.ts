@@ -1,0 +1,62 @@
+/**
+ * The navigation, as data: which sections exist, where they live and which permission shows them.
+ * A section is visible when the user holds the permission somewhere (the page itself still checks
+ * the unit). Phase-2 sections are listed with `ready: false` so their place and permission are fixed
+ * now; flipping `ready` when the page lands is the only change the header needs.
+ */
+import { type Grant, grantsFor, type Permission } from '../domain/scope.js';
+import type { Dict } from './i18n/index.js';
+
+export interface NavEntry {
+  key: keyof Dict['nav'];
+  href: string;
+  /** Paths that belong to this section (for highlighting the current one). */
+  prefix: string;
+  /** Any of these permissions held anywhere shows the entry. */
+  anyOf: Permission[];
+  ready: boolean;
+}
+
+export const MAIN_NAV: readonly NavEntry[] = [
+  { key: 'home', href: '/', prefix: '/', anyOf: [], ready: true },
+  { key: 'queue', href: '/queue', prefix: '/queue', anyOf: ['ticket.work'], ready: false },
+  { key: 'approvals', href: '/approvals', prefix: '/approvals', anyOf: ['deputy.write'], ready: false },
+  { key: 'fleet', href: '/fleet', prefix: '/fleet', anyOf: ['device.read'], ready: false },
+  { key: 'matrix', href: '/matrix', prefix: '/matrix', anyOf: ['matrix.read'], ready: false },
+  {
+    key: 'admin',
+    href: '/admin',
+    prefix: '/admin',
+    anyOf: ['unit.read', 'user.read', 'enrollment.create'],
+    ready: true,
+  },
+];
+
+export const ADMIN_NAV: readonly NavEntry[] = [
+  { key: 'units', href: '/admin/units', prefix: '/admin/units', anyOf: ['unit.read'], ready: true },
+  { key: 'users', href: '/admin/users', prefix: '/admin/users', anyOf: ['user.read'], ready: true },
+  {
+    key: 'enrollment',
+    href: '/admin/enrollment',
+    prefix: '/admin/enrollment',
+    anyOf: ['enrollment.create'],
+    ready: true,
+  },
+  { key: 'policy', href: '/admin/policy', prefix: '/admin/policy', anyOf: ['policy.read'], ready: false },
+];
+
+export function visibleNav(entries: readonly NavEntry[], grants: readonly Grant[]): NavEntry[] {
+  return entries.filter(
+    (e) => e.ready && (e.anyOf.length === 0 || e.anyOf.some((p) => grantsFor(grants, p).length > 0)),
+  );
+}
+
+/** The entry the current path belongs to (the longest matching prefix). */
+export function currentEntry(entries: readonly NavEntry[], path: string): NavEntry | undefined {
+  let best: NavEntry | undefined;
+  for (const e of entries) {
+    const hit = e.prefix === '/' ? path === '/' : path === e.prefix || path.startsWith(`${e.prefix}/`);
+    if (hit && (!best || e.prefix.length > best.prefix.length)) best = e;
+  }
+  return best;
+}
