@@ -1,6 +1,6 @@
 /**
  * Agent footprint, side by side on this machine (`npm run bench:agent`):
- * - the real agent (esbuild bundle, service flags) reporting every second to a server on loopback,
+ * - the real agent (esbuild bundle, service flags) reporting every second to the real server on loopback,
  *   with three TCP targets, disks, peripherals and system load: CPU per collection, RSS;
  * - zabbix_agent2 (Debian's, if installed) asked the six comparable keys every second over its
  *   passive protocol: CPU per collection, RSS;
@@ -17,7 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NODE_FLAGS } from '../../../agent/service/units.js';
 import { AgentBundle, tempDataDir, until } from '../../agent/helpers/agent-process.js';
-import { StubServer } from '../../agent/helpers/stub-server.js';
+import { createUnit, unique } from '../../helpers/factories.js';
+import { startTestServer } from '../../helpers/server.js';
 
 const SECONDS = Number(process.env.AGENT_BENCH_SECONDS ?? 60);
 const WARMUP = Number(process.env.AGENT_BENCH_WARMUP ?? 5);
@@ -96,14 +97,14 @@ export async function run(): Promise<void> {
   const bundle = await AgentBundle.build();
   const bundleKiB = statSync(bundle.file).size / 1024;
   const targets = [await listenTcp(), await listenTcp(), await listenTcp()];
-  const stub = await new StubServer().start();
-  stub.config = {
-    ...stub.config,
+  // The real server on loopback, over a fresh database; its own CPU is not counted.
+  const server = await startTestServer();
+  const put = await server.admin.put('/api/v1/units/HN/policy', {
     intervalSec: 1,
     targets: targets.map((t, i) => ({
       id: `he-thong-${i + 1}`,
       name: `Hệ thống ${i + 1}`,
-      kind: 'tcp' as const,
+      kind: 'tcp',
       host: '127.0.0.1',
       port: portOf(t),
       warnMs: 200,
@@ -111,6 +112,13 @@ export async function run(): Promise<void> {
       timeoutMs: 2000,
     })),
     peripherals: { expected: [{ kind: 'scanner', label: 'Máy quét', match: { nameIncludes: 'scan' } }] },
+  });
+  if (put.status !== 200) throw new Error(`policy: ${put.status} ${put.text}`);
+  const unit = await createUnit(server.admin, { level: 'commune', parentCode: 'HN', code: unique('B') });
+  const tok = await server.admin.post(`/api/v1/units/${unit.code}/enrollment-tokens`, { maxUses: 2 });
+  const received = async (dir: string) => {
+    const id = JSON.parse(readFileSync(join(dir, 'identity.json'), 'utf8')).deviceId;
+    return (await server.admin.get(`/api/v1/devices/${id}`)).body.reportsReceived as number;
   };
   const children: ChildProcess[] = [];
   const work = mkdtempSync(join(tmpdir(), 'agent-bench-'));
@@ -119,7 +127,17 @@ export async function run(): Promise<void> {
     const data = tempDataDir();
     const env = { ONESTOP_AGENT_INTERVAL_MS: '1000', ONESTOP_AGENT_LOOPBACK_ONLY: '1' };
     const en = await bundle.run(
-      ['enroll', '--server', stub.url, '--token', 'oet_good', '--data-dir', data],
+      [
+        'enroll',
+        '--server',
+        server.url,
+        '--token',
+        tok.body.token,
+        '--data-dir',
+        data,
+        '--hardware-id',
+        'bench-1',
+      ],
       env,
     );
     if (en.code !== 0) throw new Error(`enroll failed: ${en.stderr}`);
@@ -133,9 +151,9 @@ export async function run(): Promise<void> {
       [
         'enroll',
         '--server',
-        stub.url,
+        server.url,
         '--token',
-        'oet_good',
+        tok.body.token,
         '--data-dir',
         data2,
         '--hardware-id',
@@ -225,13 +243,10 @@ export async function run(): Promise<void> {
     }
 
     await sleep(WARMUP * 1000);
-    const a0 = { cpu: cpuSec(agent.pid!) };
-    const b0 = { cpu: cpuSec(agentNoFlags.pid!) };
+    const a0 = { cpu: cpuSec(agent.pid!), n: await received(data) };
+    const b0 = { cpu: cpuSec(agentNoFlags.pid!), n: await received(data2) };
     const z0 = zbx ? { cpu: cpuSec(zbx.pid!), n: zbxCycles } : undefined;
     const n0 = naive ? { cpu: cpuSec(naive.pid!), n: Number(readFileSync(naiveCount, 'utf8')) } : undefined;
-    // Both agents post one report a second; the stub counts the reports it was sent.
-    const sent = () => stub.reportRequests.filter((x) => x.status === 200).reduce((n, x) => n + x.count, 0);
-    const sent0 = sent();
     const t0 = performance.now();
     const rssSamples: number[] = [];
     for (let s = 0; s < SECONDS; s += 5) {
@@ -239,11 +254,12 @@ export async function run(): Promise<void> {
       rssSamples.push(rssMiB(agent.pid!).rss);
     }
     const elapsed = (performance.now() - t0) / 1000;
-    const a1 = { cpu: cpuSec(agent.pid!) };
-    const b1 = { cpu: cpuSec(agentNoFlags.pid!) };
+    const a1 = { cpu: cpuSec(agent.pid!), n: await received(data) };
+    const b1 = { cpu: cpuSec(agentNoFlags.pid!), n: await received(data2) };
     const z1 = zbx ? { cpu: cpuSec(zbx.pid!), n: zbxCycles } : undefined;
     const n1 = naive ? { cpu: cpuSec(naive.pid!), n: Number(readFileSync(naiveCount, 'utf8')) } : undefined;
-    const reportsPerAgent = (sent() - sent0) / 2;
+    const nA = a1.n - a0.n;
+    const nB = b1.n - b0.n;
     const agentMem = rssMiB(agent.pid!);
     const plainMem = rssMiB(agentNoFlags.pid!);
     const zbxMem = zbx ? rssMiB(zbx.pid!) : undefined;
@@ -258,17 +274,17 @@ export async function run(): Promise<void> {
       ['process', 'CPU ms / collection', 'RSS MiB (end)', 'peak RSS MiB', 'collections'],
       [
         `onestop-agent (${FLAGS.join(' ')})`,
-        fmt(perCol(a0.cpu, a1.cpu, reportsPerAgent), 2),
+        fmt(perCol(a0.cpu, a1.cpu, nA), 2),
         fmt(agentMem.rss),
         fmt(agentMem.hwm),
-        String(Math.round(reportsPerAgent)),
+        String(Math.round(nA)),
       ],
       [
         'onestop-agent (no flags)',
-        fmt(perCol(b0.cpu, b1.cpu, reportsPerAgent), 2),
+        fmt(perCol(b0.cpu, b1.cpu, nB), 2),
         fmt(plainMem.rss),
         fmt(plainMem.hwm),
-        String(Math.round(reportsPerAgent)),
+        String(Math.round(nB)),
       ],
     ];
     if (z0 && z1 && zbxMem)
@@ -297,13 +313,13 @@ export async function run(): Promise<void> {
         `ratio to bare node: ${fmt(agentMem.rss / bare, 2)} (goal ≤ 1.2)`,
     );
     if (z0 && z1) {
-      const ratio = perCol(a0.cpu, a1.cpu, reportsPerAgent) / perCol(z0.cpu, z1.cpu, z1.n - z0.n);
+      const ratio = perCol(a0.cpu, a1.cpu, nA) / perCol(z0.cpu, z1.cpu, z1.n - z0.n);
       console.log(`agent CPU per collection / zabbix_agent2's: ${fmt(ratio, 2)} (goal ≤ 1)`);
     }
   } finally {
     for (const c of children) c.kill('SIGTERM');
     for (const t of targets) t.close();
-    await stub.stop();
+    await server.stop();
     bundle.remove();
     rmSync(work, { recursive: true, force: true });
   }
