@@ -4,7 +4,7 @@
  * service account only, inheritance cut) set with icacls — see agent/README.md.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentConfig } from '../shared/schemas/agent.js';
 import { checkAgentConfig } from './config-check.js';
@@ -60,6 +60,9 @@ export function windowsAclArgs(dir: string, serviceSid: string = WINDOWS_SIDS.lo
   ];
 }
 
+/** What an agent folder may contain (see agent/README.md). */
+const AGENT_FILES = /^(identity\.json|token|config\.json|status\.json|hardware-id|agent\.lock|spool(\..+)?|[^/]*\.tmp)$/;
+
 export class DataDir {
   constructor(readonly dir: string) {}
 
@@ -82,14 +85,19 @@ export class DataDir {
     return join(this.dir, 'agent.lock');
   }
 
-  /** Creates the folder owner-only (or fixes its permissions). */
+  /**
+   * Creates the folder owner-only (or fixes its permissions). An existing folder must be empty or
+   * already an agent folder: `--data-dir /tmp` must not make /tmp private.
+   */
   ensure(opts: { windowsServiceSid?: string } = {}): void {
+    if (existsSync(this.dir)) {
+      const foreign = readdirSync(this.dir).filter((f) => !AGENT_FILES.test(f));
+      if (foreign.length > 0)
+        throw new Error(`it already holds other files (${foreign.slice(0, 3).join(', ')}): use an empty folder`);
+    }
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     if (process.platform === 'win32') {
-      const r = spawnSync('icacls', windowsAclArgs(this.dir, opts.windowsServiceSid), {
-        windowsHide: true,
-        encoding: 'utf8',
-      });
+      const r = spawnSync('icacls', windowsAclArgs(this.dir, opts.windowsServiceSid), { windowsHide: true, encoding: 'utf8' });
       if (r.status !== 0) throw new Error(`icacls failed: ${(r.stderr || r.stdout || '').trim()}`);
     } else {
       chmodSync(this.dir, 0o700);

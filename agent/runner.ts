@@ -3,6 +3,7 @@
  * and then. Collection never waits for the network: a dead server only makes the spool grow.
  * The same class drives the real agent (`run`, `once`) and every virtual agent of the simulator.
  */
+import { getHeapStatistics } from 'node:v8';
 import type { AgentConfig, Report } from '../shared/schemas/agent.js';
 import { type Collector, type CollectorError, runCollectors } from './collectors/collector.js';
 import type { AgentStatus } from './data-dir.js';
@@ -49,6 +50,10 @@ export interface RunnerOptions {
   saveStatus?: (s: AgentStatus) => Promise<void>;
   /** Delivery batch limits (the simulator uses smaller ones). */
   maxBatch?: number;
+  /** Shortest time between two delivery starts (default 5 s; ONESTOP_AGENT_MIN_DELIVERY_MS). */
+  minDeliveryMs?: number;
+  /** Log process.memoryUsage() every N collections (diagnostics; ONESTOP_AGENT_MEMLOG_EVERY). */
+  memLogEvery?: number;
 }
 
 export type RunEnd = { kind: 'stopped' } | { kind: 'unauthorized'; detail: string };
@@ -67,6 +72,10 @@ export class AgentRunner {
   private status: AgentStatus;
   private stopped = false;
   private statusSavedAt = Number.NEGATIVE_INFINITY;
+  private collections = 0;
+  private lastPumpAt = Number.NEGATIVE_INFINITY;
+  private coalesceTimer: NodeJS.Timeout | undefined;
+  private liveHeap = 0;
 
   constructor(
     private readonly o: RunnerOptions,
@@ -163,6 +172,7 @@ export class AgentRunner {
     const end = await ended;
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    clearTimeout(this.coalesceTimer);
     // Let the collection in flight reach the spool and a delivery in flight finish (bounded).
     await Promise.race([Promise.allSettled([loop, this.pumping]), sleep(10_000)]);
     if (end.kind === 'stopped') {
@@ -189,6 +199,12 @@ export class AgentRunner {
       }
       try {
         await this.collect();
+        this.collections++;
+        this.maybeCollectGarbage();
+        if (this.o.memLogEvery && this.collections % this.o.memLogEvery === 0) {
+          const m = process.memoryUsage();
+          this.log.info('agent.memory', 'memory use', { collections: this.collections, ...m });
+        }
       } catch (e) {
         this.log.warn('collect.failed', 'a report could not be produced', { error: (e as Error).message });
       }
@@ -199,6 +215,22 @@ export class AgentRunner {
     }
   }
 
+  /**
+   * The service runs with V8's memory reducer off (it ran a full GC after every report, ADR 0500)
+   * and with `--expose-gc`: garbage then accumulates in the old generation, so collect it ourselves
+   * once the heap has grown 1 MB past what was live after the last collection — every few hundred
+   * reports, a millisecond or two each time. Without --expose-gc (a manual run) V8 decides alone.
+   */
+  private maybeCollectGarbage(): void {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (!gc) return;
+    const used = getHeapStatistics().used_heap_size;
+    if (this.liveHeap === 0) this.liveHeap = used;
+    if (used < this.liveHeap + 1024 * 1024) return;
+    gc();
+    this.liveHeap = getHeapStatistics().used_heap_size;
+  }
+
   /** Starts a background delivery unless one is running (then it runs once more afterwards). */
   private kick(): void {
     if (this.stopped) return;
@@ -206,27 +238,36 @@ export class AgentRunner {
       this.pumpAgain = true;
       return;
     }
+    // Coalesce: at short intervals several reports go in one request (at most one delivery start
+    // per `minDeliveryMs`); at the usual one-minute interval every report goes out at once.
+    const wait = this.lastPumpAt + (this.o.minDeliveryMs ?? 5000) - this.nowMs();
+    if (wait > 0) {
+      this.coalesceTimer ??= setTimeout(() => {
+        this.coalesceTimer = undefined;
+        this.kick();
+      }, wait);
+      return;
+    }
+    this.lastPumpAt = this.nowMs();
+    this.pumpAgain = false;
     this.pumping = (async () => {
-      do {
-        this.pumpAgain = false;
-        let r: DrainResult;
-        try {
-          r = await this.delivery.drain();
-        } catch (e) {
-          // A spool read error: try again on the next kick.
-          this.log.warn('deliver.error', 'delivery failed locally', { error: (e as Error).message });
-          break;
-        }
-        await this.afterDrain(r);
-        if (r.kind === 'failed' || r.kind === 'waiting') {
-          clearTimeout(this.retryTimer);
-          this.retryTimer = setTimeout(() => this.kick(), r.retryInMs + 5);
-          break;
-        }
-        if (r.kind === 'unauthorized') break;
-      } while (this.pumpAgain && !this.stopped);
+      let r: DrainResult;
+      try {
+        r = await this.delivery.drain();
+      } catch (e) {
+        // A spool read error: try again on the next kick.
+        this.log.warn('deliver.error', 'delivery failed locally', { error: (e as Error).message });
+        return;
+      }
+      await this.afterDrain(r);
+      if (r.kind === 'failed' || r.kind === 'waiting') {
+        clearTimeout(this.retryTimer);
+        this.retryTimer = setTimeout(() => this.kick(), r.retryInMs + 5);
+      }
     })().finally(() => {
       this.pumping = undefined;
+      // Reports collected while this delivery ran go out with the next one.
+      if (this.pumpAgain) this.kick();
     });
   }
 

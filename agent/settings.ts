@@ -11,6 +11,8 @@ export interface AgentSettings {
   spoolMaxBytes?: number;
   slowEveryMs?: number;
   maxBatch?: number;
+  memLogEvery?: number;
+  minDeliveryMs?: number;
   /** Probe only loopback targets (tests and benchmarks must never reach the outside world). */
   loopbackOnly?: boolean;
 }
@@ -19,6 +21,12 @@ const posInt = (v: string | undefined) => {
   if (v === undefined || v === '') return undefined;
   const n = Number(v);
   return Number.isInteger(n) && n > 0 ? n : Number.NaN;
+};
+
+const nonNegInt = (v: string | undefined) => {
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  return Number.isInteger(n) && n >= 0 ? n : Number.NaN;
 };
 
 /** Parses the ONESTOP_AGENT_* knobs; returns the name of the first invalid one. */
@@ -31,6 +39,8 @@ export function settingsFromEnv(
     spoolMaxBytes: posInt(env.ONESTOP_AGENT_SPOOL_MAX_BYTES),
     slowEveryMs: posInt(env.ONESTOP_AGENT_SLOW_EVERY_MS),
     maxBatch: posInt(env.ONESTOP_AGENT_MAX_BATCH),
+    memLogEvery: posInt(env.ONESTOP_AGENT_MEMLOG_EVERY),
+    minDeliveryMs: nonNegInt(env.ONESTOP_AGENT_MIN_DELIVERY_MS),
   };
   for (const [k, v] of Object.entries(s))
     if (Number.isNaN(v))

@@ -37,6 +37,8 @@ export async function runCommand(ctx: CommandContext): Promise<number> {
       configEveryMs: s.configEveryMs,
       backoff: s.backoff,
       maxBatch: s.maxBatch,
+      memLogEvery: s.memLogEvery,
+      minDeliveryMs: s.minDeliveryMs,
       saveConfig: (c) => ctx.data.writeConfig(c),
       saveStatus: (st) => ctx.data.writeStatus(st),
     },

@@ -9,13 +9,16 @@
  * - `--jitless`: the agent's code runs a few milliseconds a minute, interpreted it costs the same
  *   CPU and saves ~5 MB of RSS (no executable code space; WebAssembly, unused, is off);
  * - `--no-memory-reducer`: V8 otherwise runs a full GC every time the process goes idle after a
- *   burst of work — i.e. after every report — which more than doubled the CPU per report;
+ *   burst of work — i.e. after every report — which more than doubled the CPU per report; with it
+ *   off, garbage would pile up in the old generation, so `--expose-gc` lets the runner collect it
+ *   once the heap has grown by a megabyte (every few hundred reports);
  * - a small young generation and an old-space cap, so a leak ends in a restart, not a swapping PC.
  */
 export const NODE_FLAGS = [
   '--jitless',
   '--no-expose-wasm', // said explicitly: --jitless otherwise warns on every start
   '--no-memory-reducer',
+  '--expose-gc', // the runner collects garbage itself, every few hundred reports (runner.ts)
   '--max-semi-space-size=1',
   '--max-old-space-size=64',
 ];

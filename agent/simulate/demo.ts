@@ -284,7 +284,8 @@ export async function runDemo(o: DemoOptions): Promise<RunningDemo> {
         unitCode: u.code,
       });
   }
-  const fleet = await startFleet({ server: server.url, agents: specs, dataRoot: join(o.dataDir, 'fleet') });
+  // Each report delivered at once, whatever the (possibly compressed) interval: the narration is live.
+  const fleet = await startFleet({ server: server.url, agents: specs, dataRoot: join(o.dataDir, 'fleet'), minDeliveryMs: 0 });
 
   // ---- narration ---------------------------------------------------------------------------------
   const t0 = Date.now();

@@ -35,6 +35,8 @@ export interface FleetOptions {
   dataRoot?: string;
   /** Overrides the server's interval (load tests); the demo uses the server's. */
   intervalMs?: number;
+  /** See RunnerOptions.minDeliveryMs (tests deliver every report at once). */
+  minDeliveryMs?: number;
   backoff?: BackoffPolicy;
   log?: AgentLog;
   /** Enrollments in flight at once (default 8). */
@@ -101,6 +103,7 @@ export class VirtualAgent {
       version: AGENT_VERSION,
       log: this.fleet.log ?? silentLog,
       intervalMs: this.fleet.intervalMs,
+      minDeliveryMs: this.fleet.minDeliveryMs,
       backoff: this.fleet.backoff,
     });
     const runner = this.runner;

@@ -107,6 +107,8 @@ describe('small pieces', () => {
       spoolMaxBytes: undefined,
       slowEveryMs: undefined,
       maxBatch: undefined,
+      memLogEvery: undefined,
+      minDeliveryMs: undefined,
       backoff: { baseMs: 100, maxMs: 2000 },
     });
     expect(settingsFromEnv({ ONESTOP_AGENT_BACKOFF_MS: '5000,100' })).toEqual({
@@ -127,7 +129,7 @@ describe('small pieces', () => {
       user: 'onestop-agent',
     });
     expect(unit).toContain(
-      'ExecStart=/usr/bin/node --jitless --no-expose-wasm --no-memory-reducer --max-semi-space-size=1 --max-old-space-size=64 "/opt/onestop agent/a.mjs" run --data-dir /var/lib/onestop-agent',
+      'ExecStart=/usr/bin/node --jitless --no-expose-wasm --no-memory-reducer --expose-gc --max-semi-space-size=1 --max-old-space-size=64 "/opt/onestop agent/a.mjs" run --data-dir /var/lib/onestop-agent',
     );
     expect(unit).toMatch(/^ProtectHome=read-only$/m);
     const custom = systemdUnit({
@@ -265,5 +267,31 @@ describe('report builder', () => {
     expect(r.system).toEqual({ cpuLoadPct: 100, memUsedPct: 0, uptimeSec: 13 });
     expect(r.errors?.map((e) => e.collector)).toEqual(['slow', 'spool']);
     expect(r.agent).toEqual({ version: AGENT_VERSION, spooled: 3, dropped: 1, quarantined: 2 });
+  });
+});
+
+describe('data folder lock', () => {
+  it('refuses a live holder, takes over a dead one or one from an earlier boot', async () => {
+    const { mkdtempSync, writeFileSync, readFileSync: read } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { acquireLock, LockedError, lockHolder } = await import('../../agent/lock.js');
+    const dir = mkdtempSync(join(tmpdir(), 'lock-'));
+    const path = join(dir, 'agent.lock');
+    const release = acquireLock(path);
+    expect(read(path, 'utf8')).toMatch(new RegExp(`^${process.pid} \\d+\\n$`));
+    release();
+    // A live process (our parent) holding the lock in this boot.
+    const bootAt = Math.round(Date.now() - (await import('node:os')).uptime() * 1000);
+    writeFileSync(path, `${process.ppid} ${bootAt}\n`);
+    expect(lockHolder(path)).toBe(process.ppid);
+    expect(() => acquireLock(path)).toThrow(LockedError);
+    // Same pid, but written before the last reboot: stale.
+    writeFileSync(path, `${process.ppid} ${bootAt - 3_600_000}\n`);
+    expect(lockHolder(path)).toBeUndefined();
+    acquireLock(path)();
+    // A pid that does not exist.
+    writeFileSync(path, '2147483646\n');
+    acquireLock(path)();
   });
 });

@@ -43,6 +43,7 @@ beforeAll(async () => {
   fleet = await startFleet({
     server: stub.url,
     intervalMs: 60,
+    minDeliveryMs: 0,
     agents: ['A', 'B', 'C', 'D'].map((x) => ({
       enrollmentToken: 'oet_good',
       hostname: `PC-${x}`,

@@ -2,7 +2,7 @@
  * The real agent process (the esbuild bundle): command line and exit codes, files and permissions,
  * enroll/once/status against a loopback stub of the agent routes (the real server: e2e/).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_VERSION } from '../../agent/version.js';
@@ -63,7 +63,7 @@ describe('command line', () => {
     const r = await bundle.run(['install-service', '--print', '--data-dir', '/var/lib/onestop-agent']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(
-      `ExecStart=${process.execPath} --jitless --no-expose-wasm --no-memory-reducer --max-semi-space-size=1 --max-old-space-size=64 ${bundle.file} run --data-dir /var/lib/onestop-agent`,
+      `ExecStart=${process.execPath} --jitless --no-expose-wasm --no-memory-reducer --expose-gc --max-semi-space-size=1 --max-old-space-size=64 ${bundle.file} run --data-dir /var/lib/onestop-agent`,
     );
     expect(r.stdout).toMatch(/^User=onestop-agent$/m);
     expect(r.stdout).toMatch(/^StateDirectory=onestop-agent$/m);
@@ -98,6 +98,16 @@ describe('enroll, once, status against the stub', () => {
     ]);
     expect(down.code).toBe(1);
     expect(down.stderr).toMatch(/Cannot reach the server/);
+  });
+
+  it('refuses to take over a folder that holds other files', async () => {
+    const dir = tempDataDir();
+    chmodSync(dir, 0o755);
+    writeFileSync(join(dir, 'thesis.docx'), 'x');
+    const r = await bundle.run(['enroll', '--server', stub.url, '--token', 'oet_good', '--data-dir', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Cannot use the data folder .* it already holds other files \(thesis\.docx\)/);
+    expect(statSync(dir).mode & 0o777).toBe(0o755);
   });
 
   it('stores identity and token owner-only, sends one report, and tells its status', async () => {

@@ -16,7 +16,12 @@ beforeAll(async () => {
 });
 afterAll(() => bundle?.remove());
 
-const FAST = { ONESTOP_AGENT_INTERVAL_MS: '100', ONESTOP_AGENT_BACKOFF_MS: '200,800' };
+/** Fast clocks: a report every 100 ms, each delivered at once, retries from 200 ms to 800 ms. */
+const FAST = {
+  ONESTOP_AGENT_INTERVAL_MS: '100',
+  ONESTOP_AGENT_MIN_DELIVERY_MS: '0',
+  ONESTOP_AGENT_BACKOFF_MS: '200,800',
+};
 
 async function enrolled(stub: StubServer): Promise<string> {
   const dir = tempDataDir();

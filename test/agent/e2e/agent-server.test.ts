@@ -19,6 +19,7 @@ import { AgentBundle, tempDataDir, until } from '../helpers/agent-process.js';
 /** Fast clocks for a test: reports every 150 ms, retries from 100 ms up to 600 ms; never leave loopback. */
 const FAST = {
   ONESTOP_AGENT_INTERVAL_MS: '150',
+  ONESTOP_AGENT_MIN_DELIVERY_MS: '0',
   ONESTOP_AGENT_BACKOFF_MS: '100,600',
   ONESTOP_AGENT_CONFIG_EVERY_MS: '1000',
   ONESTOP_AGENT_LOOPBACK_ONLY: '1',
