@@ -61,7 +61,8 @@ export function windowsAclArgs(dir: string, serviceSid: string = WINDOWS_SIDS.lo
 }
 
 /** What an agent folder may contain (see agent/README.md). */
-const AGENT_FILES = /^(identity\.json|token|config\.json|status\.json|hardware-id|agent\.lock|spool(\..+)?|[^/]*\.tmp)$/;
+const AGENT_FILES =
+  /^(identity\.json|token|config\.json|status\.json|hardware-id|agent\.lock|spool(\..+)?|[^/]*\.tmp)$/;
 
 export class DataDir {
   constructor(readonly dir: string) {}
@@ -93,11 +94,16 @@ export class DataDir {
     if (existsSync(this.dir)) {
       const foreign = readdirSync(this.dir).filter((f) => !AGENT_FILES.test(f));
       if (foreign.length > 0)
-        throw new Error(`it already holds other files (${foreign.slice(0, 3).join(', ')}): use an empty folder`);
+        throw new Error(
+          `it already holds other files (${foreign.slice(0, 3).join(', ')}): use an empty folder`,
+        );
     }
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     if (process.platform === 'win32') {
-      const r = spawnSync('icacls', windowsAclArgs(this.dir, opts.windowsServiceSid), { windowsHide: true, encoding: 'utf8' });
+      const r = spawnSync('icacls', windowsAclArgs(this.dir, opts.windowsServiceSid), {
+        windowsHide: true,
+        encoding: 'utf8',
+      });
       if (r.status !== 0) throw new Error(`icacls failed: ${(r.stderr || r.stdout || '').trim()}`);
     } else {
       chmodSync(this.dir, 0o700);

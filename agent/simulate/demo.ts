@@ -285,7 +285,12 @@ export async function runDemo(o: DemoOptions): Promise<RunningDemo> {
       });
   }
   // Each report delivered at once, whatever the (possibly compressed) interval: the narration is live.
-  const fleet = await startFleet({ server: server.url, agents: specs, dataRoot: join(o.dataDir, 'fleet'), minDeliveryMs: 0 });
+  const fleet = await startFleet({
+    server: server.url,
+    agents: specs,
+    dataRoot: join(o.dataDir, 'fleet'),
+    minDeliveryMs: 0,
+  });
 
   // ---- narration ---------------------------------------------------------------------------------
   const t0 = Date.now();
