@@ -107,3 +107,12 @@ export async function markRead(
     .returning({ id: notifications.id });
   return r.length;
 }
+
+/** How many of the user's notifications are unread (for the header on every page: one indexed count). */
+export async function unreadCount(db: Db, userId: string): Promise<number> {
+  const [r] = await db
+    .select({ n: count() })
+    .from(notifications)
+    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
+  return Number(r?.n ?? 0);
+}
