@@ -70,7 +70,8 @@ export function diffMatrices(a: Matrix, b: Matrix, opts: { maxCells?: number } =
     const ruleEdited = !!to && from === to && edited.has(to);
     if (from === to && !ruleEdited) continue;
     cellCount++;
-    if (cells.length < max) cells.push({ cell: g.cell, ...(from ? { from } : {}), ...(to ? { to } : {}), ruleEdited });
+    if (cells.length < max)
+      cells.push({ cell: g.cell, ...(from ? { from } : {}), ...(to ? { to } : {}), ruleEdited });
   }
   // Cells that exist only in the older version (a level, category, severity or band was removed).
   for (const old of before.values()) {

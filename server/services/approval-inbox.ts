@@ -101,10 +101,14 @@ export async function approvalInbox(
         dueAt: r.s.dueAt?.toISOString() ?? null,
       },
       ...(deputyOf
-        ? { asDeputyOf: { id: deputyOf, name: deputyOf === VACANCY ? null : (names.get(deputyOf) ?? deputyOf) } }
+        ? {
+            asDeputyOf: {
+              id: deputyOf,
+              name: deputyOf === VACANCY ? null : (names.get(deputyOf) ?? deputyOf),
+            },
+          }
         : {}),
-      selfEstimated:
-        r.t.estimatedBy === p.userId || (!!deputyOf && deputyOf === r.t.estimatedBy),
+      selfEstimated: r.t.estimatedBy === p.userId || (!!deputyOf && deputyOf === r.t.estimatedBy),
     };
   });
   const last = slice[slice.length - 1];
@@ -183,7 +187,6 @@ export async function myDecisions(
       round: r.s.round,
       asDeputyOf: r.s.asDeputyOf,
     })),
-    nextCursor:
-      more && last ? encodeCursor([last.s.decidedAt!.getTime(), last.s.ticketId]) : null,
+    nextCursor: more && last ? encodeCursor([last.s.decidedAt!.getTime(), last.s.ticketId]) : null,
   };
 }

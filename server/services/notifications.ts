@@ -116,3 +116,17 @@ export async function unreadCount(db: Db, userId: string): Promise<number> {
     .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
   return Number(r?.n ?? 0);
 }
+
+/** The ticket a notification of this user is about (undefined: not theirs, or no such notification). */
+export async function notificationTarget(
+  db: Db,
+  userId: string,
+  id: string,
+): Promise<{ ticketId: string | null } | undefined> {
+  const rows = await db
+    .select({ ticketId: notifications.ticketId })
+    .from(notifications)
+    .where(and(eq(notifications.id, id), eq(notifications.userId, userId)))
+    .limit(1);
+  return rows[0];
+}

@@ -103,7 +103,11 @@ export async function queueCounts(
     .from(tickets)
     .innerJoin(units, eq(units.id, tickets.unitId))
     .where(and(...conds));
-  return { live: Number(r?.live ?? 0), overdue: Number(r?.overdue ?? 0), unassigned: Number(r?.unassigned ?? 0) };
+  return {
+    live: Number(r?.live ?? 0),
+    overdue: Number(r?.overdue ?? 0),
+    unassigned: Number(r?.unassigned ?? 0),
+  };
 }
 
 export interface TicketLabels {

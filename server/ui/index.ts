@@ -10,8 +10,12 @@ import { isUiPath, uiContext } from './middleware.js';
 import { enrollmentPages } from './routes/admin-enrollment.js';
 import { unitPages } from './routes/admin-units.js';
 import { userPages } from './routes/admin-users.js';
+import { approvalPages } from './routes/approvals.js';
 import { authPages } from './routes/auth.js';
+import { deputyPages } from './routes/deputies.js';
 import { homePages } from './routes/home.js';
+import { notificationPages } from './routes/notifications.js';
+import { ticketPages } from './routes/tickets.js';
 import type { UiEnv } from './ui-env.js';
 
 export function createUiApp(): Hono<UiEnv> {
@@ -27,7 +31,10 @@ export function createUiApp(): Hono<UiEnv> {
   ui.route('/', unitPages);
   ui.route('/', userPages);
   ui.route('/', enrollmentPages);
-  // Phase 2: ui.route('/', queuePages) … — one line per page module.
+  ui.route('/', ticketPages);
+  ui.route('/', approvalPages);
+  ui.route('/', deputyPages);
+  ui.route('/', notificationPages);
   ui.get('*', (c, next) =>
     isUiPath(c.req.path) && !c.req.path.startsWith('/assets/') ? notFoundPage(c) : next(),
   );

@@ -23,10 +23,15 @@ describe('parseVnd', () => {
     expect(parseVnd(input)).toBe(want);
   });
 
-  it.each([['', 'empty'], ['abc', 'words'], ['1.5', 'a decimal without a unit'], ['1,50,000', 'bad grouping'], ['-5', 'negative'], ['5 bò', 'unknown unit'], ['1.2.3 triệu', 'two separators']])(
-    '%s is not an amount (%s)',
-    (input) => {
-      expect(parseVnd(input)).toBeNaN();
-    },
-  );
+  it.each([
+    ['', 'empty'],
+    ['abc', 'words'],
+    ['1.5', 'a decimal without a unit'],
+    ['1,50,000', 'bad grouping'],
+    ['-5', 'negative'],
+    ['5 bò', 'unknown unit'],
+    ['1.2.3 triệu', 'two separators'],
+  ])('%s is not an amount (%s)', (input) => {
+    expect(parseVnd(input)).toBeNaN();
+  });
 });
