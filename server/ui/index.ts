@@ -12,8 +12,10 @@ import { unitPages } from './routes/admin-units.js';
 import { userPages } from './routes/admin-users.js';
 import { approvalPages } from './routes/approvals.js';
 import { authPages } from './routes/auth.js';
+import { calendarPages } from './routes/calendar.js';
 import { deputyPages } from './routes/deputies.js';
 import { homePages } from './routes/home.js';
+import { matrixPages } from './routes/matrix.js';
 import { notificationPages } from './routes/notifications.js';
 import { ticketPages } from './routes/tickets.js';
 import type { UiEnv } from './ui-env.js';
@@ -35,6 +37,8 @@ export function createUiApp(): Hono<UiEnv> {
   ui.route('/', approvalPages);
   ui.route('/', deputyPages);
   ui.route('/', notificationPages);
+  ui.route('/', matrixPages);
+  ui.route('/', calendarPages);
   ui.get('*', (c, next) =>
     isUiPath(c.req.path) && !c.req.path.startsWith('/assets/') ? notFoundPage(c) : next(),
   );

@@ -7,7 +7,8 @@
 export const STYLES = `
 :root {
   --font: "Segoe UI", system-ui, -apple-system, "Noto Sans", Roboto, "Helvetica Neue", Arial, "DejaVu Sans", sans-serif;
-  --mono: "Cascadia Mono", Consolas, "DejaVu Sans Mono", "Liberation Mono", ui-monospace, monospace;
+  /* DejaVu Sans Mono stacks Vietnamese double diacritics badly (ố → ô + ´ side by side): Liberation first. */
+  --mono: "Cascadia Mono", Consolas, "Liberation Mono", "Noto Sans Mono", "DejaVu Sans Mono", ui-monospace, monospace;
   --text: #17212b;
   --muted: #4a5565;
   --bg: #f3f5f8;
@@ -295,6 +296,39 @@ ul.notes li { display: flex; gap: .75rem; align-items: flex-start; justify-conte
 ul.notes li.note-unread { background: #fffaf0; }
 .note-text { overflow-wrap: anywhere; }
 
+
+/* ---- maintenance matrix ---- */
+.grid-scroll { overflow-x: auto; margin-bottom: 1rem; border: 1px solid var(--border); border-radius: var(--radius); background: var(--surface); }
+table.mgrid { border-collapse: collapse; width: 100%; min-width: 44rem; font-size: .875rem; }
+table.mgrid th, table.mgrid td { border: 1px solid var(--neutral-soft); padding: .35rem .5rem; vertical-align: top; text-align: left; }
+table.mgrid thead th { background: #e9eef4; font-weight: 600; }
+table.mgrid .band-range { display: block; font-weight: 400; color: var(--muted); font-size: .8rem; }
+table.mgrid th.cat { background: #f4f6f9; width: 8rem; }
+table.mgrid th.sev { background: #fafbfc; font-weight: 500; width: 7rem; white-space: nowrap; }
+table.mgrid tr.cat-first > * { border-top: 2px solid var(--border-strong); }
+td.mcell { min-width: 9rem; }
+td.mcell > * { display: block; }
+td.mcell a { overflow-wrap: anywhere; }
+.mcell-a0 { background: #fff; }
+.mcell-a1 { background: #f1f6fd; }
+.mcell-a2 { background: #e3edf9; }
+.mcell-a3 { background: #d3e2f5; }
+.mcell-gap { background: var(--danger-soft); color: var(--danger); outline: 2px solid var(--danger); outline-offset: -2px; }
+.mcell-overlap { background: var(--warn-soft); color: var(--warn); outline: 2px solid var(--warn); outline-offset: -2px; }
+ul.cells { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: .35rem; }
+ul.cells li { padding: .2rem .55rem; border-radius: var(--radius); font-size: .875rem; }
+textarea.code { font-family: var(--mono); font-size: .85rem; max-width: none; line-height: 1.4; white-space: pre; overflow: auto; }
+form.stack.wide { max-width: none; }
+ol.inline-list { margin: 0; padding-left: 1.25rem; }
+.rules { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fill, minmax(22rem, 1fr)); }
+.rules .card { margin-bottom: 0; }
+.rules h2 { font-size: 1rem; overflow-wrap: anywhere; }
+:target { scroll-margin-top: 1rem; }
+article.rule:target { outline: 3px solid #f0b400; }
+.diff-old { background: #fff1f1; }
+.diff-new { background: #eefaf2; }
+.explain-text { color: var(--muted); margin-top: .75rem; }
+
 /* ---- phones: stack table rows as cards ---- */
 @media (max-width: 47.99rem) {
   h1 { font-size: 1.35rem; }
@@ -307,6 +341,7 @@ ul.notes li.note-unread { background: #fffaf0; }
   .stats { gap: .5rem; }
   .stat-inline { padding: .35rem .75rem; }
   .stat-inline .value { font-size: 1.25rem; }
+  .rules { grid-template-columns: minmax(0, 1fr); }
   .userbox { margin-left: auto; }
   .userbox .who { display: none; }
   .brand small { display: none; }
