@@ -552,6 +552,18 @@ function Timeline({ ctx, d }: { ctx: PageCtx; d: TicketPageData }) {
   );
 }
 
+/** Is the form that failed on the page as it is now? (After a 409 the ticket moved on, and may not offer it.) */
+function formShown(d: TicketPageData, form: ActionForm): boolean {
+  switch (form) {
+    case 'status':
+      return STATUS_ACTIONS.some((a) => d.actions.includes(a));
+    case 'approval':
+      return !!d.approval?.canDecide;
+    default:
+      return d.actions.includes(form);
+  }
+}
+
 export function TicketPage({ ctx, d }: { ctx: PageCtx; d: TicketPageData }) {
   const { t } = ctx;
   const x = d.ticket;
@@ -574,6 +586,13 @@ export function TicketPage({ ctx, d }: { ctx: PageCtx; d: TicketPageData }) {
           </span>
         }
       />
+      {d.failure && !formShown(d, d.failure.form) && (
+        <div class="form-summary" role="alert">
+          <p>
+            <strong>{d.failure.message}</strong>
+          </p>
+        </div>
+      )}
       {x.recovered && x.status !== 'closed' && <Notice kind="info">{t.ticket.recovered}</Notice>}
       <div class="ticket-layout">
         <aside class="ticket-side">
