@@ -8,10 +8,13 @@
  */
 import type { Child } from 'hono/jsx';
 import { grantsFor } from '../domain/scope.js';
+import { approvalInboxCount } from '../services/approval-inbox.js';
 import { activeTokenCount } from '../services/enrollment-list.js';
 import type { UserPrincipal } from '../services/principal.js';
+import { queueCounts, queueTickets } from '../services/ticket-queue.js';
 import { unitCountsByLevel } from '../services/unit-directory.js';
 import { countUsersInScope } from '../services/user-directory.js';
+import { NextDeadline, ticketHref } from './components/tickets.js';
 import { formatNumber } from './format.js';
 import { labelOf } from './i18n/index.js';
 import type { PageCtx } from './page-context.js';
@@ -23,6 +26,57 @@ export interface DashboardPanel {
   visible(p: UserPrincipal): boolean;
   render(c: UiCtx, ctx: PageCtx, p: UserPrincipal): Promise<Child>;
 }
+
+/** Open tickets I can see (my work queue for IT staff), the overdue ones, and the most urgent three. */
+const queuePanel: DashboardPanel = {
+  id: 'queue',
+  visible: (p) => grantsFor(p.grants, 'ticket.read').length > 0,
+  async render(c, ctx, p) {
+    const { t, lang } = ctx;
+    const db = c.get('deps').store.read;
+    const [counts, top] = await Promise.all([
+      queueCounts(db, p, {}, ctx.now),
+      queueTickets(db, p, { limit: 3 }),
+    ]);
+    const work = grantsFor(p.grants, 'ticket.work').length > 0;
+    return (
+      <div class="card stat">
+        <span class="label">{work ? t.queue.titleWork : t.queue.titleRead}</span>
+        <span class="value">{formatNumber(counts.live, lang)}</span>
+        <span class={counts.overdue > 0 ? 'countdown-overdue' : 'muted'}>
+          {`${t.queue.overdueCount}: ${formatNumber(counts.overdue, lang)}`}
+        </span>
+        {top.items.length > 0 && (
+          <ul class="plain small">
+            {top.items.map((x) => (
+              <li>
+                <a href={ticketHref(x.id)}>{`#${x.number} ${x.title}`}</a>{' '}
+                <NextDeadline ctx={ctx} ticket={x} />
+              </li>
+            ))}
+          </ul>
+        )}
+        <a href="/queue">{t.nav.queue}</a>
+      </div>
+    );
+  },
+};
+
+/** Estimates waiting for my decision (unit heads, and anyone standing in for one). */
+const approvalsPanel: DashboardPanel = {
+  id: 'approvals',
+  visible: (p) => p.grants.some((g) => g.role === 'unit_head'),
+  async render(c, ctx, p) {
+    const n = await approvalInboxCount(c.get('deps').store.read, p);
+    return (
+      <div class={n > 0 ? 'card stat stat-attention' : 'card stat'}>
+        <span class="label">{ctx.t.approvals.inbox}</span>
+        <span class="value">{formatNumber(n, ctx.lang)}</span>
+        <a href="/approvals">{ctx.t.approvals.title}</a>
+      </div>
+    );
+  },
+};
 
 const unitsPanel: DashboardPanel = {
   id: 'units',
@@ -77,7 +131,9 @@ const tokensPanel: DashboardPanel = {
 };
 
 export const DASHBOARD_PANELS: readonly DashboardPanel[] = [
-  // phase 2: queuePanel, approvalsPanel, fleetPanel go here, first.
+  queuePanel,
+  approvalsPanel,
+  // fleetPanel goes here.
   unitsPanel,
   usersPanel,
   tokensPanel,

@@ -113,6 +113,8 @@ footer.site { color: var(--muted); font-size: .82rem; text-align: center; paddin
 .stat { display: flex; flex-direction: column; gap: .15rem; }
 .stat .value { font-size: 1.9rem; font-weight: 700; line-height: 1.1; }
 .stat .label { color: var(--muted); }
+.stat-attention { border-color: var(--warn); border-left-width: 5px; }
+.stat ul.plain li { display: flex; flex-wrap: wrap; gap: 0 .5rem; justify-content: space-between; }
 .stat ul { margin: .25rem 0 0; padding-left: 1.1rem; color: var(--muted); font-size: .9rem; }
 dl.facts { display: grid; grid-template-columns: minmax(8rem, max-content) 1fr; gap: .35rem 1rem; margin: 0; }
 dl.facts dt { color: var(--muted); }

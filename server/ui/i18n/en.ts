@@ -114,6 +114,7 @@ export const en: Dict = {
     actionCreateUnit: 'Add a unit',
     actionCreateUser: 'Add a user',
     actionCreateToken: 'Create an enrollment token',
+    actionDelegate: 'Delegate while away',
     actionBrowseUnits: 'Browse the unit tree',
   },
 

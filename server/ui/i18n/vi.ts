@@ -120,6 +120,7 @@ export const vi = {
     actionCreateUnit: 'Thêm đơn vị',
     actionCreateUser: 'Thêm người dùng',
     actionCreateToken: 'Tạo mã đăng ký máy trạm',
+    actionDelegate: 'Ủy quyền khi vắng mặt',
     actionBrowseUnits: 'Xem cây đơn vị',
   },
 
