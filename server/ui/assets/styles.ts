@@ -344,6 +344,7 @@ article.rule:target { outline: 3px solid #f0b400; }
   .stat-inline { padding: .35rem .75rem; }
   .stat-inline .value { font-size: 1.25rem; }
   .rules { grid-template-columns: minmax(0, 1fr); }
+  .inbox-cost { text-align: left; }
   .userbox { margin-left: auto; }
   .userbox .who { display: none; }
   .brand small { display: none; }

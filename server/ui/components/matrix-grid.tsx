@@ -19,7 +19,7 @@ export function placeText(ctx: PageCtx, p: MatrixPlace, short = false): string {
       : p.at.startsWith('level:')
         ? at.level(labelOf(t.levels, p.at.slice(6)))
         : p.at;
-  return t.matrix.place(labelOf(t.roles, p.role), where);
+  return (short ? t.matrix.placeShort : t.matrix.place)(labelOf(t.roles, p.role), where);
 }
 
 export const ruleHref = (id: string, version?: number) =>

@@ -256,7 +256,11 @@ export function MatrixVersionsPage(props: {
   );
 }
 
-const show = (v: unknown): string => (v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
+function show(ctx: PageCtx, v: unknown): string {
+  if (v === undefined) return '—';
+  if (v === '') return ctx.t.matrix.empty;
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
 
 function ChangeTable({ ctx, rows }: { ctx: PageCtx; rows: ValueChange[] }) {
   const { t } = ctx;
@@ -273,9 +277,13 @@ function ChangeTable({ ctx, rows }: { ctx: PageCtx; rows: ValueChange[] }) {
         <tbody>
           {rows.map((c) => (
             <tr>
-              <td class="mono">{c.path}</td>
-              <td class="wrap diff-old">{show(c.from)}</td>
-              <td class="wrap diff-new">{show(c.to)}</td>
+              <td>
+                {labelOf(t.matrix.fieldNames, c.path) !== c.path &&
+                  `${labelOf(t.matrix.fieldNames, c.path)} `}
+                <span class="mono small">{c.path}</span>
+              </td>
+              <td class="wrap diff-old">{show(ctx, c.from)}</td>
+              <td class="wrap diff-new">{show(ctx, c.to)}</td>
             </tr>
           ))}
         </tbody>
