@@ -76,6 +76,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       method: c.req.method,
       path: new URL(c.req.url).pathname,
       error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+      // drizzle wraps driver errors ("Failed query …"); the reason is in `cause`.
+      cause: err instanceof Error && err.cause ? String(err.cause) : undefined,
     });
     return problemResponse(
       c,

@@ -8,7 +8,7 @@
  */
 import { and, eq, isNull } from 'drizzle-orm';
 import type { LoginBody, LoginResponse } from '../../shared/schemas/auth.js';
-import { grantsOf, sessionByTokenHash, userById, userByUsername, userView } from '../db/repos/users.js';
+import { grantsOf, sessionWithUser, userByUsername, userView } from '../db/repos/users.js';
 import { loginThrottle, sessions, users } from '../db/schema.js';
 import type { Db } from '../db/store.js';
 import type { AppDeps } from '../deps.js';
@@ -155,12 +155,15 @@ export async function authenticate(
 ): Promise<UserPrincipal | undefined> {
   if (!token.startsWith('oss_') || token.length > 100) return undefined;
   const now = deps.clock.now();
-  const s = await sessionByTokenHash(deps.store.read, await sha256Hex(token));
-  if (!s || s.revokedAt || s.expiresAt.getTime() <= now.getTime()) return undefined;
-  const user = await userById(deps.store.read, s.userId);
-  if (!user || user.disabledAt) return undefined;
-  const grants = (await grantsOf(deps.store.read, [user.id])).get(user.id) ?? [];
-  grants.push(...(await activeDeputyGrants(deps.store.read, user.id, now)));
+  const found = await sessionWithUser(deps.store.read, await sha256Hex(token));
+  if (!found) return undefined;
+  const { session: s, user } = found;
+  if (s.revokedAt || s.expiresAt.getTime() <= now.getTime() || user.disabledAt) return undefined;
+  const [own, deputy] = await Promise.all([
+    grantsOf(deps.store.read, [user.id]),
+    activeDeputyGrants(deps.store.read, user.id, now),
+  ]);
+  const grants = [...(own.get(user.id) ?? []), ...deputy];
   if (now.getTime() - s.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
     // Best effort: a lost "last used" stamp must never fail the request.
     void deps.store

@@ -79,3 +79,17 @@ export async function sessionByTokenHash(db: Db, tokenHash: string): Promise<Ses
   const rows = await db.select().from(sessions).where(eq(sessions.tokenHash, tokenHash)).limit(1);
   return rows[0];
 }
+
+/** The session and its user in one query: this runs on every authenticated request. */
+export async function sessionWithUser(
+  db: Db,
+  tokenHash: string,
+): Promise<{ session: SessionRow; user: UserRow } | undefined> {
+  const rows = await db
+    .select({ session: sessions, user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.tokenHash, tokenHash))
+    .limit(1);
+  return rows[0];
+}
