@@ -10,10 +10,13 @@ CREATE TABLE `approval_steps` (
 	`as_deputy_of` text,
 	`decided_at` integer,
 	`note` text,
+	`started_at` integer,
+	`escalated_at` integer,
 	PRIMARY KEY(`ticket_id`, `round`, `step`)
 );
 --> statement-breakpoint
 CREATE INDEX `approval_pending` ON `approval_steps` (`unit_id`,`role`);--> statement-breakpoint
+CREATE INDEX `approval_due` ON `approval_steps` (`due_at`);--> statement-breakpoint
 CREATE TABLE `audit_events` (
 	`id` text PRIMARY KEY NOT NULL,
 	`at` integer NOT NULL,
@@ -67,6 +70,8 @@ CREATE TABLE `devices` (
 	`status` text DEFAULT 'ok' NOT NULL,
 	`latest` text,
 	`latest_at` integer,
+	`active_faults` integer DEFAULT 0 NOT NULL,
+	`peripherals_hash` text,
 	`policy_override` text,
 	`created_at` integer NOT NULL,
 	`updated_at` integer NOT NULL
@@ -75,6 +80,7 @@ CREATE TABLE `devices` (
 CREATE UNIQUE INDEX `devices_unit_hw` ON `devices` (`unit_id`,`hardware_id`);--> statement-breakpoint
 CREATE UNIQUE INDEX `devices_token` ON `devices` (`token_hash`);--> statement-breakpoint
 CREATE INDEX `devices_last_seen` ON `devices` (`last_seen_at`);--> statement-breakpoint
+CREATE INDEX `devices_unit` ON `devices` (`unit_id`);--> statement-breakpoint
 CREATE TABLE `enrollment_tokens` (
 	`id` text PRIMARY KEY NOT NULL,
 	`token_hash` text NOT NULL,
@@ -105,11 +111,15 @@ CREATE TABLE `faults` (
 	`last_change_at` integer NOT NULL,
 	`ticket_id` text,
 	`parent_ticket_id` text,
-	`evidence` text
+	`evidence` text,
+	`resolved_at` integer
 );
 --> statement-breakpoint
 CREATE INDEX `faults_device` ON `faults` (`device_id`);--> statement-breakpoint
 CREATE INDEX `faults_ticket` ON `faults` (`ticket_id`);--> statement-breakpoint
+CREATE INDEX `faults_parent` ON `faults` (`parent_ticket_id`);--> statement-breakpoint
+CREATE INDEX `faults_check_subject` ON `faults` (`check`,`subject`,`state`);--> statement-breakpoint
+CREATE INDEX `faults_state` ON `faults` (`state`);--> statement-breakpoint
 CREATE TABLE `job_leases` (
 	`name` text PRIMARY KEY NOT NULL,
 	`holder` text,
@@ -164,6 +174,7 @@ CREATE TABLE `notifications` (
 );
 --> statement-breakpoint
 CREATE INDEX `notifications_user` ON `notifications` (`user_id`,`at`);--> statement-breakpoint
+CREATE INDEX `notifications_ticket` ON `notifications` (`ticket_id`);--> statement-breakpoint
 CREATE TABLE `peripherals_seen` (
 	`device_id` text NOT NULL,
 	`key` text NOT NULL,
@@ -185,12 +196,22 @@ CREATE TABLE `policies` (
 	`updated_by` text
 );
 --> statement-breakpoint
+CREATE TABLE `report_batches` (
+	`id` text PRIMARY KEY NOT NULL,
+	`device_id` text NOT NULL,
+	`received_at` integer NOT NULL,
+	`body` text NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `report_batches_received` ON `report_batches` (`received_at`);--> statement-breakpoint
 CREATE TABLE `reports` (
 	`device_id` text NOT NULL,
 	`seq` integer NOT NULL,
 	`collected_at` integer NOT NULL,
 	`received_at` integer NOT NULL,
-	`body` text NOT NULL,
+	`body` text,
+	`batch_id` text,
+	`batch_idx` integer,
 	PRIMARY KEY(`device_id`, `seq`)
 );
 --> statement-breakpoint
@@ -238,6 +259,7 @@ CREATE TABLE `ticket_events` (
 	`seq` integer NOT NULL,
 	`at` integer NOT NULL,
 	`type` text NOT NULL,
+	`actor_kind` text,
 	`actor_id` text,
 	`actor_label` text NOT NULL,
 	`data` text,

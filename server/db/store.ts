@@ -39,6 +39,12 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
+/** After pending I/O callbacks (setImmediate on Node; a zero timeout where it does not exist). */
+const nextTurn: (fn: () => void) => void =
+  typeof (globalThis as { setImmediate?: unknown }).setImmediate === 'function'
+    ? (fn) => (globalThis as unknown as { setImmediate: (f: () => void) => void }).setImmediate(fn)
+    : (fn) => setTimeout(fn, 0);
+
 export interface GroupCommitStats {
   commits: number;
   items: number;
@@ -62,16 +68,23 @@ export class GroupCommitWriter {
   write<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
-      if (!this.draining) void this.drain();
+      if (!this.draining) {
+        this.draining = true;
+        // Start on the next turn, not now: a local libSQL file runs every statement synchronously,
+        // so a drain started here would commit this request alone before any other request of the
+        // same I/O turn could join the group.
+        nextTurn(() => void this.drain());
+      }
     });
   }
 
   private async drain(): Promise<void> {
-    this.draining = true;
     try {
       while (this.queue.length > 0) {
         const group = this.queue.splice(0, this.maxGroup);
         await this.commitGroup(group);
+        // Let the requests that arrived meanwhile reach the queue before taking the next group.
+        if (this.queue.length > 0) await new Promise<void>((r) => nextTurn(r));
       }
     } finally {
       this.draining = false;

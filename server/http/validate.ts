@@ -39,6 +39,13 @@ export async function readBodyLimited(c: Context, maxBytes: number): Promise<Uin
     });
   const declared = c.req.header('content-length');
   if (declared !== undefined && Number(declared) > maxBytes) throw tooLarge();
+  if (declared !== undefined && /^\d+$/.test(declared)) {
+    // A declared length within the limit bounds the body (the HTTP parser enforces it), so read it
+    // in one go: on @hono/node-server this skips building a web ReadableStream per request.
+    const buf = await c.req.raw.arrayBuffer();
+    if (buf.byteLength > maxBytes) throw tooLarge();
+    return new Uint8Array(buf);
+  }
   const body = c.req.raw.body;
   if (!body) return new Uint8Array(0);
   const reader = body.getReader();
@@ -66,12 +73,8 @@ export async function readBodyLimited(c: Context, maxBytes: number): Promise<Uin
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-/** Parses a JSON body (415 without a JSON content type, 413 too large, 400 malformed) then validates it. */
-export async function jsonBody<S extends z.ZodType>(
-  c: Context,
-  schema: S,
-  maxBytes: number,
-): Promise<z.infer<S>> {
+/** Reads a JSON body (415 without a JSON content type, 413 too large, 400 malformed), not yet validated. */
+export async function jsonValue(c: Context, maxBytes: number): Promise<unknown> {
   const ct = (c.req.header('content-type') ?? '').toLowerCase();
   if (!/^application\/([a-z0-9.+-]+\+)?json\b/.test(ct)) {
     throw new ApiError('unsupported_media_type', {
@@ -80,16 +83,23 @@ export async function jsonBody<S extends z.ZodType>(
     });
   }
   const bytes = await readBodyLimited(c, maxBytes);
-  let value: unknown;
   try {
-    value = JSON.parse(decoder.decode(bytes));
+    return JSON.parse(decoder.decode(bytes));
   } catch {
     throw new ApiError('malformed_json', {
       vi: 'Nội dung không phải JSON hợp lệ (UTF-8); hãy kiểm tra cú pháp.',
       en: 'The body is not valid JSON (UTF-8); check its syntax.',
     });
   }
-  return parseWith(schema, value, langOf(c));
+}
+
+/** Parses a JSON body (415 without a JSON content type, 413 too large, 400 malformed) then validates it. */
+export async function jsonBody<S extends z.ZodType>(
+  c: Context,
+  schema: S,
+  maxBytes: number,
+): Promise<z.infer<S>> {
+  return parseWith(schema, await jsonValue(c, maxBytes), langOf(c));
 }
 
 /** Validates the query string against a schema (422 with paths on failure). */
