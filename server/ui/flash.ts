@@ -27,6 +27,10 @@ const MESSAGES = {
   deputyRevoked: (t: Dict) => t.deputies.revoked,
   matrixSaved: (t: Dict, a: string[]) => t.matrix.saved(a[0] ?? ''),
   calendarSaved: (t: Dict) => t.calendar.saved,
+  deviceRevoked: (t: Dict) => t.fleet.revokedDone,
+  windowCreated: (t: Dict) => t.fleet.createdWindow,
+  windowCancelled: (t: Dict) => t.fleet.cancelledDone,
+  policySaved: (t: Dict) => t.policy.saved,
   notificationsRead: (t: Dict, a: string[]) => t.notifications.markedAll(Number(a[0] ?? 0)),
 } satisfies Record<string, (t: Dict, args: string[]) => string>;
 

@@ -14,9 +14,11 @@ import { approvalPages } from './routes/approvals.js';
 import { authPages } from './routes/auth.js';
 import { calendarPages } from './routes/calendar.js';
 import { deputyPages } from './routes/deputies.js';
+import { fleetPages } from './routes/fleet.js';
 import { homePages } from './routes/home.js';
 import { matrixPages } from './routes/matrix.js';
 import { notificationPages } from './routes/notifications.js';
+import { policyPages } from './routes/policy.js';
 import { ticketPages } from './routes/tickets.js';
 import type { UiEnv } from './ui-env.js';
 
@@ -39,6 +41,8 @@ export function createUiApp(): Hono<UiEnv> {
   ui.route('/', notificationPages);
   ui.route('/', matrixPages);
   ui.route('/', calendarPages);
+  ui.route('/', fleetPages);
+  ui.route('/', policyPages);
   ui.get('*', (c, next) =>
     isUiPath(c.req.path) && !c.req.path.startsWith('/assets/') ? notFoundPage(c) : next(),
   );

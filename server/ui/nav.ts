@@ -39,7 +39,7 @@ export const MAIN_NAV: readonly NavEntry[] = [
     anyOf: ['deputy.write'],
     ready: true,
   },
-  { key: 'fleet', href: '/fleet', prefix: '/fleet', anyOf: ['device.read'], ready: false },
+  { key: 'fleet', href: '/fleet', prefix: '/fleet', anyOf: ['device.read'], ready: true },
   { key: 'matrix', href: '/matrix', prefix: '/matrix', anyOf: ['matrix.read'], ready: true },
   {
     key: 'admin',
@@ -67,7 +67,7 @@ export const ADMIN_NAV: readonly NavEntry[] = [
     anyOf: ['calendar.read'],
     ready: true,
   },
-  { key: 'policy', href: '/admin/policy', prefix: '/admin/policy', anyOf: ['policy.read'], ready: false },
+  { key: 'policy', href: '/admin/policy', prefix: '/admin/policy', anyOf: ['policy.read'], ready: true },
 ];
 
 export function visibleNav(entries: readonly NavEntry[], grants: readonly Grant[]): NavEntry[] {

@@ -7,8 +7,11 @@
 export const STYLES = `
 :root {
   --font: "Segoe UI", system-ui, -apple-system, "Noto Sans", Roboto, "Helvetica Neue", Arial, "DejaVu Sans", sans-serif;
-  /* DejaVu Sans Mono stacks Vietnamese double diacritics badly (ố → ô + ´ side by side): Liberation first. */
-  --mono: "Cascadia Mono", Consolas, "Liberation Mono", "Noto Sans Mono", "DejaVu Sans Mono", ui-monospace, monospace;
+  --mono: "Cascadia Mono", Consolas, "Liberation Mono", "DejaVu Sans Mono", ui-monospace, monospace;
+  /* For text that may be Vietnamese (the JSON editors): DejaVu and Liberation Mono lack the stacked
+     diacritics (ồ, ố, ể, ỗ render as ô + a loose mark on lang="vi" pages), so only fonts known to carry
+     them, then the sans-serif stack — legible beats monospaced. */
+  --mono-vi: "Cascadia Mono", Consolas, "Noto Sans Mono", "Segoe UI", system-ui, "Noto Sans", "DejaVu Sans", sans-serif;
   --text: #17212b;
   --muted: #4a5565;
   --bg: #f3f5f8;
@@ -237,7 +240,7 @@ input[type="checkbox"] { width: 1.15rem; height: 1.15rem; margin: 0; accent-colo
 .stat-inline .label { color: var(--muted); }
 .stat-danger { border-color: var(--danger); background: var(--danger-soft); }
 .stat-danger .value { color: var(--danger); }
-.deadline { display: flex; flex-direction: column; gap: .1rem; }
+.deadline { display: flex; flex-direction: column; align-items: flex-start; gap: .1rem; }
 table.data.compact th, table.data.compact td { padding: .35rem .6rem; }
 
 /* ---- ticket page ---- */
@@ -252,7 +255,7 @@ table.data.compact th, table.data.compact td { padding: .35rem .6rem; }
 dl.facts.facts-tight { grid-template-columns: minmax(7rem, max-content) 1fr; gap: .3rem .75rem; }
 .money { font-size: 1.15rem; font-variant-numeric: tabular-nums; }
 .pre { white-space: pre-wrap; overflow-wrap: anywhere; }
-pre.json { background: #f7f9fb; border: 1px solid var(--border); border-radius: var(--radius); padding: .6rem .75rem; overflow: auto; max-height: 24rem; font-family: var(--mono); font-size: .85rem; white-space: pre-wrap; overflow-wrap: anywhere; }
+pre.json { background: #f7f9fb; border: 1px solid var(--border); border-radius: var(--radius); padding: .6rem .75rem; overflow: auto; max-height: 24rem; font-family: var(--mono-vi); font-size: .85rem; white-space: pre-wrap; overflow-wrap: anywhere; }
 blockquote { margin: .35rem 0 0; padding: .35rem .75rem; border-left: 3px solid var(--border-strong); background: #f7f9fb; white-space: pre-wrap; overflow-wrap: anywhere; }
 .action-form { padding-top: .75rem; border-top: 1px solid var(--neutral-soft); margin-top: .75rem; }
 .actions-card h2 + .action-form { border-top: 0; margin-top: 0; padding-top: 0; }
@@ -319,7 +322,7 @@ td.mcell a { overflow-wrap: anywhere; }
 .mcell-overlap { background: var(--warn-soft); color: var(--warn); outline: 2px solid var(--warn); outline-offset: -2px; }
 ul.cells { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: .35rem; }
 ul.cells li { padding: .2rem .55rem; border-radius: var(--radius); font-size: .875rem; }
-textarea.code { font-family: var(--mono); font-size: .85rem; max-width: none; line-height: 1.4; white-space: pre; overflow: auto; }
+textarea.code { font-family: var(--mono-vi); font-size: .85rem; max-width: none; line-height: 1.4; white-space: pre; overflow: auto; }
 form.stack.wide { max-width: none; }
 ol.inline-list { margin: 0; padding-left: 1.25rem; }
 .rules { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fill, minmax(22rem, 1fr)); }
@@ -330,6 +333,30 @@ article.rule:target { outline: 3px solid #f0b400; }
 .diff-old { background: #fff1f1; }
 .diff-new { background: #eefaf2; }
 .explain-text { color: var(--muted); margin-top: .75rem; }
+
+
+/* ---- fleet ---- */
+.section-head { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: baseline; gap: .25rem 1rem; }
+.section-head h2 { margin-bottom: .5rem; }
+.health { gap: .25rem .6rem; }
+.readings { display: grid; gap: 1rem; grid-template-columns: minmax(0, 1fr); margin-bottom: 1rem; }
+.readings h3 { margin-bottom: .35rem; }
+.hb { white-space: nowrap; font-size: .9rem; }
+.hb strong { font-variant-numeric: tabular-nums; }
+.hb-silent { color: var(--danger); }
+.hb-degraded { color: var(--warn); }
+.hb-maintenance { color: var(--muted); }
+.hb-ok { color: var(--ok); }
+.stat-silent .value { color: var(--danger); }
+.stat-degraded .value { color: var(--warn); }
+.stat-ok .value { color: var(--ok); }
+.stat-maintenance .value { color: var(--muted); }
+table.plain-table { border: 1px solid var(--border); border-radius: var(--radius); }
+ul.expected li { display: flex; flex-wrap: wrap; gap: .35rem; align-items: baseline; }
+li.exp-missing { background: var(--danger-soft); padding-left: .5rem; }
+.checks { display: flex; flex-wrap: wrap; gap: .35rem 1rem; }
+.checks label { display: inline-flex; gap: .35rem; align-items: center; font-weight: 400; }
+input[type="datetime-local"] { font: inherit; color: inherit; width: 100%; max-width: 32rem; padding: .5rem .65rem; min-height: 2.6rem; border: 1px solid var(--border-strong); border-radius: var(--radius); background: #fff; }
 
 /* ---- phones: stack table rows as cards ---- */
 @media (max-width: 47.99rem) {

@@ -106,7 +106,7 @@ export function Evidence({
                     </td>
                     <td class="num">
                       {typeof r.value === 'number'
-                        ? formatNumber(r.value, lang)
+                        ? `${formatNumber(r.value, lang)}${history?.unit ?? ''}`
                         : typeof r.value === 'boolean'
                           ? r.value
                             ? t.evidence.yes

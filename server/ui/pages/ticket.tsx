@@ -18,7 +18,7 @@ import { Countdown, DateTime } from '../components/time.js';
 import { formatDateTime, formatVnd } from '../format.js';
 import { labelOf } from '../i18n/index.js';
 import type { PageCtx } from '../page-context.js';
-import { Evidence } from './evidence.js';
+import { Evidence, type MetricHistory } from './evidence.js';
 
 export type ActionForm = 'status' | 'assign' | 'estimate' | 'comment' | 'approval';
 
@@ -40,6 +40,8 @@ export interface TicketPageData {
   legalBasis?: string;
   chainOk: boolean;
   device?: { id: string; hostname: string };
+  /** The metric that opened an agent ticket, over time. */
+  history?: MetricHistory;
   failure?: ActionFailure;
 }
 
@@ -497,6 +499,8 @@ function eventDetails(ctx: PageCtx, d: TicketPageData, e: EventView): Child[] {
           : t.ticket.asDeputyOf(d.labels.people.get(data.asDeputyOf) ?? String(data.asDeputyOfName ?? '')),
       );
   }
+  if (e.type === 'severity_observed' && typeof data.severity === 'string')
+    out.push(labelOf(t.severity, data.severity));
   if (e.type === 'sla_breached' && (data.kind === 'respond' || data.kind === 'resolve'))
     out.push(t.ticket.breachKind[data.kind]);
   if (e.type === 'escalated') {
@@ -609,7 +613,7 @@ export function TicketPage({ ctx, d }: { ctx: PageCtx; d: TicketPageData }) {
           <Actions ctx={ctx} d={d} />
           <Approvals ctx={ctx} d={d} />
           <Routing ctx={ctx} d={d} />
-          {x.source === 'agent' && <Evidence ctx={ctx} evidence={x.evidence} />}
+          {x.source === 'agent' && <Evidence ctx={ctx} evidence={x.evidence} history={d.history} />}
           <Timeline ctx={ctx} d={d} />
         </div>
       </div>

@@ -7,12 +7,17 @@ import { Hono } from 'hono';
 import { TICKET_STATUSES, type TicketStatus } from '../../../shared/enums.js';
 import { zUnitCode } from '../../../shared/schemas/common.js';
 import { zApprovalBody, zTicketAction, zTicketCreate } from '../../../shared/schemas/tickets.js';
+import { evidenceMetric } from '../../domain/report-metrics.js';
 import { allowed, grantsFor } from '../../domain/scope.js';
 import type { Action } from '../../domain/ticket-state.js';
 import { ApiError, fail } from '../../http/problem.js';
 import { approvalStanding, decide } from '../../services/approvals.js';
+import { metricHistory } from '../../services/device-history.js';
+import { hostnamesOf } from '../../services/fleet.js';
 import { legalBasisOf } from '../../services/matrix.js';
 import { activeMatrix } from '../../services/matrix-active.js';
+import { getDevicePolicy } from '../../services/policy.js';
+import type { UserPrincipal } from '../../services/principal.js';
 import { verifyChain } from '../../services/ticket-core.js';
 import {
   assignCandidates,
@@ -34,7 +39,9 @@ import { ticketHref } from '../components/tickets.js';
 import { setFlash } from '../flash.js';
 import { type FormFailure, formFailure, text, validateForm, valuesOf } from '../forms.js';
 import { parseVnd } from '../money-input.js';
-import { pageCtx, signedIn } from '../page-context.js';
+import { type PageCtx, pageCtx, signedIn } from '../page-context.js';
+import { metricFrame, metricLabel } from '../pages/device.js';
+import { asEvidence, type MetricHistory } from '../pages/evidence.js';
 import { type QueueFilters, QueuePage } from '../pages/queue.js';
 import type { ActionFailure, ActionForm } from '../pages/ticket.js';
 import { TicketPage } from '../pages/ticket.js';
@@ -142,6 +149,12 @@ async function ticketPage(
     legalBasisOf(db, [{ matrixVersion: detail.routing.matrixVersion, ruleId: detail.routing.ruleId }]),
   ]);
   const deputyOf = standing?.grant?.deputyOf;
+  const [device, history] = detail.deviceId
+    ? await Promise.all([
+        hostnamesOf(db, [detail.deviceId]).then((m) => m.get(detail.deviceId!)),
+        evidenceHistory(c, p, detail, ctx),
+      ])
+    : [undefined, undefined];
   return render(
     c,
     <TicketPage
@@ -166,11 +179,49 @@ async function ticketPage(
         labels,
         legalBasis: basis.get(`${detail.routing.matrixVersion}|${detail.routing.ruleId}`),
         chainOk: chain.ok,
+        device: device && detail.deviceId ? { id: detail.deviceId, hostname: device } : undefined,
+        history,
         failure,
       }}
     />,
     status,
   );
+}
+
+/**
+ * The metric that opened an agent ticket, charted from a day before its first bad reading to its
+ * resolution (or now), with the thresholds of the device's policy and the evidence readings marked.
+ */
+async function evidenceHistory(
+  c: UiCtx,
+  p: UserPrincipal,
+  detail: Awaited<ReturnType<typeof ticketDetail>>,
+  ctx: PageCtx,
+): Promise<MetricHistory | undefined> {
+  const e = asEvidence(detail.evidence);
+  const metric = e && evidenceMetric(e.check, e.subject);
+  if (!e || !metric || !detail.deviceId || e.readings.length === 0) return undefined;
+  const deps = c.get('deps');
+  const first = Math.min(...e.readings.map((r) => Date.parse(r.at)));
+  const to = detail.resolvedAt ? new Date(detail.resolvedAt) : deps.clock.now();
+  const policy = await getDevicePolicy(deps, p, detail.deviceId).catch(() => undefined);
+  if (!policy) return undefined;
+  const points = await metricHistory(
+    deps.store.read,
+    detail.deviceId,
+    metric,
+    new Date(first - 86_400_000),
+    to,
+  );
+  const bad = new Set(e.readings.filter((r) => r.bad).map((r) => Date.parse(r.at)));
+  const frame = metricFrame(ctx, metric, policy.effective);
+  return {
+    title: metricLabel(ctx, metric, policy.effective),
+    unit: frame.unit,
+    lines: frame.lines,
+    domain: frame.domain,
+    points: points.map((x) => ({ ...x, bad: bad.has(x.at.getTime()) })),
+  };
 }
 
 const FORM_OF: Record<Action, ActionForm> = {
