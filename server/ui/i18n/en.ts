@@ -767,7 +767,8 @@ export const en: Dict = {
     daily: 'Daily',
     weekly: (days: string) => `Weekly: ${days}`,
     until: (d: string) => `until ${d}`,
-    isoWeekday: ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'],
+    /** Monday first (ISO 1…7 is index 0…6). */
+    isoWeekday: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'],
     activeNow: 'In force',
     cancelled: 'Cancelled',
     cancel: 'Cancel window',

@@ -776,7 +776,8 @@ export const vi = {
     daily: 'Hằng ngày',
     weekly: (days: string) => `Hằng tuần: ${days}`,
     until: (d: string) => `đến ${d}`,
-    isoWeekday: ['', 'Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy', 'Chủ nhật'],
+    /** Monday first (ISO 1…7 is index 0…6). */
+    isoWeekday: ['Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy', 'Chủ nhật'],
     activeNow: 'Đang áp dụng',
     cancelled: 'Đã hủy',
     cancel: 'Hủy khung',

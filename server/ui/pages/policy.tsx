@@ -14,7 +14,7 @@ import type { PageCtx } from '../page-context.js';
 
 const KEYS: PolicyKey[] = ['intervalSec', 'disk', 'targets', 'peripherals', 'openAfter', 'recoverAfter'];
 
-function valueOf(ctx: PageCtx, k: PolicyKey, p: PolicyValues) {
+function shownValue(ctx: PageCtx, k: PolicyKey, p: PolicyValues) {
   const { t, lang } = ctx;
   switch (k) {
     case 'disk':
@@ -95,7 +95,7 @@ export function PolicyPage(props: {
                 <tr data-key={k}>
                   <td class="primary">{t.policy.keys[k]}</td>
                   <td data-label={t.policy.value} class="wrap">
-                    {valueOf(ctx, k, l.effective)}
+                    {shownValue(ctx, k, l.effective)}
                   </td>
                   <td data-label={t.policy.from}>
                     {src?.self ? (

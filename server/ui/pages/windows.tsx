@@ -35,7 +35,7 @@ export function WindowTable(props: {
     const what =
       r.freq === 'daily'
         ? t.fleet.daily
-        : t.fleet.weekly((r.byWeekday ?? []).map((d) => t.fleet.isoWeekday[d]).join(', '));
+        : t.fleet.weekly((r.byWeekday ?? []).map((d) => t.fleet.isoWeekday[d - 1]).join(', '));
     return r.until ? `${what}, ${t.fleet.until(formatDateTime(new Date(r.until), lang))}` : what;
   };
   const cols: Column<MaintenanceWindowView>[] = [
@@ -199,7 +199,7 @@ export function WindowsPage(props: {
                       value={String(d)}
                       checked={chosen.has(String(d))}
                     />{' '}
-                    {t.fleet.isoWeekday[d]}
+                    {t.fleet.isoWeekday[d - 1]}
                   </label>
                 ))}
               </div>

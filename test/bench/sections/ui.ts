@@ -66,12 +66,8 @@ export async function seedTickets(s: TestServer, n: number, itId: string) {
   // Uneven demand: a few wards (dense, central) raise far more tickets than rural communes.
   const weights = communes.map((_, i) => 1 / (1 + i) ** 0.8);
   const total = weights.reduce((a, b) => a + b, 0);
-  const cumulative = weights.map(
-    (
-      (acc) => (w) =>
-        (acc += w / total)
-    )(0),
-  );
+  const cumulative: number[] = [];
+  for (const w of weights) cumulative.push((cumulative[cumulative.length - 1] ?? 0) + w / total);
   const pick = (r: number) =>
     communes[
       Math.max(
@@ -101,8 +97,16 @@ export async function seedTickets(s: TestServer, n: number, itId: string) {
       const isLive = i >= n - live;
       let status = rand() < 0.8 ? 'closed' : 'resolved';
       if (isLive) {
-        let r = rand();
-        status = LIVE.find(([, p]) => (r -= p) < 0)?.[0] ?? 'open';
+        const r = rand();
+        let acc = 0;
+        status = 'open';
+        for (const [st, share] of LIVE) {
+          acc += share;
+          if (r < acc) {
+            status = st;
+            break;
+          }
+        }
       }
       const createdAt = isLive ? now - rand() * 10 * 86_400_000 : now - 11 * 86_400_000 - rand() * YEAR;
       const responded = status !== 'open';
