@@ -1,15 +1,14 @@
 /**
  * The home page's panels, as a list: each decides whether this user sees it and loads its own
- * figures. SLOTS for phase 2 — add a panel here, in this order, when its service exists:
- *   1. `queue`     (IT staff: my open tickets by SLA urgency, with the most urgent few),
- *   2. `approvals` (unit heads: what waits for my decision, with cost and rule),
- *   3. `fleet`     (health at a glance: ok / degraded / silent / maintenance devices in my units).
- * The phase-1 panels (units, people, enrollment) follow them.
+ * figures, in this order: `queue` (open tickets by SLA urgency, the most urgent few), `approvals`
+ * (what waits for my decision), `fleet` (ok / degraded / silent / maintenance devices in my units),
+ * then the administration panels (units, people, enrollment tokens).
  */
 import type { Child } from 'hono/jsx';
 import { grantsFor } from '../domain/scope.js';
 import { approvalInboxCount } from '../services/approval-inbox.js';
 import { activeTokenCount } from '../services/enrollment-list.js';
+import { fleetTotals } from '../services/fleet.js';
 import type { UserPrincipal } from '../services/principal.js';
 import { queueCounts, queueTickets } from '../services/ticket-queue.js';
 import { unitCountsByLevel } from '../services/unit-directory.js';
@@ -78,6 +77,29 @@ const approvalsPanel: DashboardPanel = {
   },
 };
 
+/** Counter PCs in my scope by health. */
+const fleetPanel: DashboardPanel = {
+  id: 'fleet',
+  visible: (p) => grantsFor(p.grants, 'device.read').length > 0,
+  async render(c, ctx, p) {
+    const { t, lang } = ctx;
+    const h = await fleetTotals(c.get('deps').store.read, p);
+    const bad = h.silent + h.degraded;
+    return (
+      <div class={bad > 0 ? 'card stat stat-attention' : 'card stat'}>
+        <span class="label">{t.fleet.title}</span>
+        <span class="value">{formatNumber(h.devices, lang)}</span>
+        <ul>
+          {(['silent', 'degraded', 'maintenance', 'ok'] as const).map((s) => (
+            <li>{`${t.deviceStatus[s]}: ${formatNumber(h[s], lang)}`}</li>
+          ))}
+        </ul>
+        <a href="/fleet">{t.nav.fleet}</a>
+      </div>
+    );
+  },
+};
+
 const unitsPanel: DashboardPanel = {
   id: 'units',
   visible: (p) => grantsFor(p.grants, 'unit.read').length > 0,
@@ -133,7 +155,7 @@ const tokensPanel: DashboardPanel = {
 export const DASHBOARD_PANELS: readonly DashboardPanel[] = [
   queuePanel,
   approvalsPanel,
-  // fleetPanel goes here.
+  fleetPanel,
   unitsPanel,
   usersPanel,
   tokensPanel,

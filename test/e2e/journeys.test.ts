@@ -11,6 +11,7 @@ import { ManualClock } from '../helpers/clock.js';
 import { TEST_PASSWORD } from '../helpers/factories.js';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../helpers/server.js';
 import { launchBrowser, newContext, PHONE, screenshot, signIn, watch } from './helpers/browser.js';
+import { enrollPc, FULL_DESK, sendReadings, series } from './helpers/fleet.js';
 import { act, nextMondayMorning, openTicket, seedWorld, type World } from './helpers/seed.js';
 
 let s: TestServer;
@@ -49,14 +50,27 @@ async function submit(page: Page, selector: string): Promise<number> {
 }
 
 describe('a fault, its estimate, the approval and the repair', () => {
-  it('goes from the IT queue through the unit head’s inbox to resolved', async () => {
-    const title = 'Máy quét hồ sơ quầy 1 không nhận lệnh quét';
-    const ticket = await openTicket(w.it.client, {
-      unitCode: w.ward.code,
-      category: 'peripheral',
-      severity: 'major',
-      title,
+  it('goes from an agent’s reports to the IT queue, through the unit head’s inbox, to resolved', async () => {
+    // A simulated counter PC at Ba Đình whose scanner is unplugged: three reports in a row (the
+    // policy's openAfter) make the server open a ticket, with no person involved.
+    const pol = await s.admin.put(`/api/v1/units/${w.ward.code}/policy`, {
+      peripherals: {
+        expected: [{ kind: 'scanner', label: 'Máy quét hồ sơ', match: { nameIncludes: 'fi-' } }],
+      },
     });
+    expect(pol.status).toBe(200);
+    const pc = await enrollPc(s.admin, w.ward.code, 'MOTCUA-BD-07');
+    await sendReadings(
+      pc,
+      series(clock.now(), 3, 1, () => ({ peripherals: FULL_DESK.filter((p) => p.kind !== 'scanner') })),
+    );
+    const opened = (await w.it.client.get(`/api/v1/tickets?unit=${w.ward.code}`)).body.items.find(
+      (x: { deviceId?: string }) => x.deviceId === pc.deviceId,
+    );
+    expect(opened?.source).toBe('agent');
+    const ticket = { id: opened.id as string, number: opened.number as number };
+    const title = opened.title as string;
+    expect(title).toContain('MOTCUA-BD-07');
 
     // 1. It appears in the IT queue.
     const it = await as(w.it.username);
@@ -92,6 +106,7 @@ describe('a fault, its estimate, the approval and the repair', () => {
     const text = (await card.textContent())?.replace(/\s+/g, ' ');
     expect(text).toContain('12.500.000 ₫');
     expect(text).toContain('commune-major-b1');
+    expect(text).toContain(title);
     expect(text).toContain('Căn cứ');
     await screenshot(head.page, 'journey-3-inbox');
     await card.locator('textarea[name=note]').fill('Đồng ý thay thế, đề nghị bảo hành 12 tháng');
@@ -150,6 +165,20 @@ describe('the matrix editor', () => {
 });
 
 describe('safety', () => {
+  it('shows a host name an agent sent as markup as text, on the fleet and device pages', async () => {
+    const evil = '<img src=x onerror=alert("pc")><script>alert(1)</script>PC-07';
+    const pc = await enrollPc(s.admin, w.ward.code, evil);
+    await sendReadings(pc, [{ at: clock.now() }]);
+    const it = await as(w.it.username);
+    for (const path of [`/fleet/units/${w.ward.code}`, `/fleet/devices/${pc.deviceId}`]) {
+      await it.page.goto(`${s.url}${path}`);
+      expect(await it.page.locator('main').textContent()).toContain(evil);
+      expect(await it.page.locator('main img, main script').count()).toBe(0);
+    }
+    await screenshot(it.page, 'journey-7-hostile-hostname');
+    expect(it.seen.dialogs).toEqual([]);
+  });
+
   it('renders injected markup as text, and runs none of it', async () => {
     const evil = '<script>alert("xss")</script><img src=x onerror=alert(2)>';
     const t = await openTicket(w.it.client, {

@@ -18,12 +18,14 @@ import {
   screenshot,
   signIn,
 } from './helpers/browser.js';
+import { type Fleet, seedFleet } from './helpers/fleet.js';
 import { nextMondayMorning, seedTickets, seedWorld, type World } from './helpers/seed.js';
 
 let s: TestServer;
 let browser: Browser;
 let w: World;
 let units: World['units'];
+let fleet: Fleet;
 /** Tickets by title, for pages about one ticket. */
 const tickets = new Map<string, string>();
 // A Monday morning in Hanoi, so deadlines read as a working day's would.
@@ -34,7 +36,8 @@ beforeAll(async () => {
   w = await seedWorld(s);
   units = w.units;
   await seedTickets(w);
-  clock.advanceMinutes(95);
+  fleet = await seedFleet(s, w, clock);
+  clock.advanceMinutes(15);
   for (const t of (await w.it.client.get('/api/v1/tickets?limit=100')).body.items) tickets.set(t.title, t.id);
   await s.admin.post(`/api/v1/units/${w.otherWard.code}/enrollment-tokens`, { maxUses: 20 });
   // A matrix edit, so the history has two versions and a diff.
@@ -100,7 +103,30 @@ const PAGES = (): Screen[] => [
     as: 'it',
   },
   { name: 'matrix-edit', path: '/matrix/edit', heading: /Chỉnh sửa ma trận/ },
+  { name: 'fleet', path: '/fleet', heading: /Thành phố Hà Nội/, as: 'it' },
+  { name: 'fleet-ward', path: `/fleet/units/${w.ward.code}`, heading: /Phường Ba Đình/, as: 'it' },
+  { name: 'device', path: `/fleet/devices/${fleet.diskLow.deviceId}`, heading: /MOTCUA-BD-02/, as: 'it' },
+  {
+    name: 'device-missing-scanner',
+    path: `/fleet/devices/${fleet.noScanner.deviceId}`,
+    heading: /MOTCUA-BD-03/,
+    as: 'it',
+  },
+  {
+    name: 'ticket-agent-disk',
+    path: `/tickets/${tickets.get('Ổ đĩa C: sắp đầy trên máy MOTCUA-BD-02')}`,
+    heading: /Ổ đĩa C: sắp đầy/,
+    as: 'it',
+  },
+  { name: 'windows', path: '/fleet/windows', heading: /Khung bảo trì/, as: 'it' },
+  {
+    name: 'policy',
+    path: `/admin/policy/${w.ward.code}`,
+    heading: /Chính sách kiểm tra: Phường Ba Đình/,
+    as: 'it',
+  },
   { name: 'home-head', path: '/', heading: /Xin chào, Nguyễn Thị Hương/, as: 'head' },
+  { name: 'fleet-head', path: '/fleet', heading: /Phường Ba Đình/, as: 'head' },
   { name: 'approvals', path: '/approvals', heading: /Chờ tôi duyệt/, as: 'head' },
   { name: 'queue-head', path: '/queue', heading: /Phiếu sự cố/, as: 'head' },
   { name: 'deputies', path: '/deputies', heading: /Ủy quyền/, as: 'head' },

@@ -158,7 +158,7 @@ table.data th { background: #e9eef4; font-size: .85rem; font-weight: 600; color:
 table.data tbody tr:last-child td { border-bottom: 0; }
 table.data tbody tr:hover { background: #f8fafc; }
 table.data td.wrap { overflow-wrap: anywhere; min-width: 12rem; }
-table.data td.num, table.data th.num { text-align: right; font-variant-numeric: tabular-nums; }
+table.data td.num, table.data th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .tree-name { display: flex; align-items: baseline; gap: .5rem; }
 .tree-name .indent { color: var(--border-strong); }
 .pager { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: center; gap: .5rem; padding: .6rem .85rem; border-top: 1px solid var(--border); background: #fafbfc; font-size: .9rem; }

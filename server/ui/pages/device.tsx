@@ -117,6 +117,55 @@ function Latest({ ctx, d }: { ctx: PageCtx; d: DevicePageData }) {
   const r = (d.device.latest ?? undefined) as LatestReport | undefined;
   if (!r) return <p class="muted">{t.fleet.noLatest}</p>;
   const targetName = (id: string) => d.policy.targets.find((x) => x.id === id)?.name ?? id;
+  type Disk = NonNullable<LatestReport['disks']>[number];
+  type Target = NonNullable<LatestReport['targets']>[number];
+  const diskCols: Column<Disk>[] = [
+    { header: t.fleet.mount, class: 'primary', cell: (x) => <span class="mono">{x.mount}</span> },
+    {
+      header: t.fleet.free,
+      cell: (x) => {
+        const free = x.sizeBytes > 0 ? ((x.sizeBytes - x.usedBytes) * 100) / x.sizeBytes : null;
+        if (free === null) return '—';
+        const tone =
+          free < d.policy.disk.critFreePct ? 'danger' : free < d.policy.disk.warnFreePct ? 'warn' : 'ok';
+        return <Badge tone={tone} label={`${formatNumber(Math.round(free * 10) / 10, lang)} %`} />;
+      },
+    },
+    {
+      header: t.fleet.size,
+      cell: (x) => `${formatNumber(Math.round((x.sizeBytes / GiB) * 10) / 10, lang)} GiB`,
+    },
+    {
+      header: t.fleet.smart,
+      cell: (x) =>
+        x.smart ? (
+          <Badge
+            tone={x.smart === 'failing' ? 'danger' : x.smart === 'ok' ? 'ok' : 'neutral'}
+            label={t.fleet.smartState[x.smart]}
+          />
+        ) : (
+          '—'
+        ),
+    },
+  ];
+  const targetCols: Column<Target>[] = [
+    { header: t.fleet.target, class: 'primary wrap', cell: (x) => targetName(x.id) },
+    {
+      header: t.fleet.reachable,
+      cell: (x) => (
+        <>
+          <Badge tone={x.ok ? 'ok' : 'danger'} label={x.ok ? t.fleet.reachableYes : t.fleet.reachableNo} />
+          {x.error && <span class="muted small">{` ${x.error}`}</span>}
+        </>
+      ),
+    },
+    {
+      header: t.fleet.latency,
+      class: 'num',
+      cell: (x) =>
+        typeof x.latencyMs === 'number' ? `${formatNumber(Math.round(x.latencyMs), lang)} ms` : '—',
+    },
+  ];
   return (
     <>
       {r.collectedAt && (
@@ -125,89 +174,11 @@ function Latest({ ctx, d }: { ctx: PageCtx; d: DevicePageData }) {
       <div class="readings">
         <div>
           <h3>{t.fleet.disks}</h3>
-          <table class="data compact plain-table">
-            <thead>
-              <tr>
-                <th scope="col">{t.fleet.mount}</th>
-                <th scope="col" class="num">
-                  {t.fleet.free}
-                </th>
-                <th scope="col" class="num">
-                  {t.fleet.size}
-                </th>
-                <th scope="col">{t.fleet.smart}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {(r.disks ?? []).map((x) => {
-                const free = x.sizeBytes > 0 ? ((x.sizeBytes - x.usedBytes) * 100) / x.sizeBytes : null;
-                const tone =
-                  free === null
-                    ? 'neutral'
-                    : free < d.policy.disk.critFreePct
-                      ? 'danger'
-                      : free < d.policy.disk.warnFreePct
-                        ? 'warn'
-                        : 'ok';
-                return (
-                  <tr>
-                    <td class="mono">{x.mount}</td>
-                    <td class="num">
-                      {free === null ? (
-                        '—'
-                      ) : (
-                        <Badge tone={tone} label={`${formatNumber(Math.round(free * 10) / 10, lang)} %`} />
-                      )}
-                    </td>
-                    <td class="num">{`${formatNumber(Math.round((x.sizeBytes / GiB) * 10) / 10, lang)} GiB`}</td>
-                    <td>
-                      {x.smart ? (
-                        <Badge
-                          tone={x.smart === 'failing' ? 'danger' : x.smart === 'ok' ? 'ok' : 'neutral'}
-                          label={t.fleet.smartState[x.smart]}
-                        />
-                      ) : (
-                        '—'
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <DataTable ctx={ctx} columns={diskCols} rows={r.disks ?? []} />
         </div>
         <div>
           <h3>{t.fleet.targets}</h3>
-          <table class="data compact plain-table">
-            <thead>
-              <tr>
-                <th scope="col">{t.fleet.target}</th>
-                <th scope="col">{t.fleet.reachable}</th>
-                <th scope="col" class="num">
-                  {t.fleet.latency}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {(r.targets ?? []).map((x) => (
-                <tr>
-                  <td class="wrap">{targetName(x.id)}</td>
-                  <td>
-                    <Badge
-                      tone={x.ok ? 'ok' : 'danger'}
-                      label={x.ok ? t.fleet.reachableYes : t.fleet.reachableNo}
-                    />
-                    {x.error && <div class="muted small">{x.error}</div>}
-                  </td>
-                  <td class="num">
-                    {typeof x.latencyMs === 'number'
-                      ? `${formatNumber(Math.round(x.latencyMs), lang)} ms`
-                      : '—'}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable ctx={ctx} columns={targetCols} rows={r.targets ?? []} />
         </div>
       </div>
       <dl class="facts facts-tight">
