@@ -397,6 +397,8 @@ export const tickets = sqliteTable(
     index('tickets_live_due')
       .on(sql`(CASE WHEN ${t.respondedAt} IS NULL THEN ${t.respondBy} ELSE ${t.resolveBy} END)`, t.id)
       .where(sql`${t.status} NOT IN ('resolved', 'closed')`),
+    // Open tickets per unit (fleet health, rolled up the tree): covering, so no table lookups.
+    index('tickets_live_unit').on(t.unitId).where(sql`${t.status} NOT IN ('resolved', 'closed')`),
   ],
 );
 

@@ -69,7 +69,8 @@ export async function fleetHealth(
       .select({ unitId: tickets.unitId, n: count() })
       .from(tickets)
       .innerJoin(units, eq(units.id, tickets.unitId))
-      .where(and(LIVE_SQL, under, visibleCondition(p)))
+      // Tickets of the units in scope (not those merely waiting for the caller's approval elsewhere).
+      .where(and(LIVE_SQL, under, scopeCondition(scopeOf(p.grants, 'ticket.read'))))
       .groupBy(tickets.unitId),
   ]);
   const pathOf = new Map(inScope.map((u) => [u.id, u.path]));

@@ -13,7 +13,14 @@
 import { gzipSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import { createApp } from '../../../server/app.js';
-import { approvalSteps, tickets, units as unitsTable } from '../../../server/db/schema.js';
+import {
+  approvalSteps,
+  devices,
+  peripheralsSeen,
+  rollups,
+  tickets,
+  units as unitsTable,
+} from '../../../server/db/schema.js';
 import { hanoiUnits } from '../../e2e/helpers/hanoi.js';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../../helpers/server.js';
 import { UiClient } from '../../ui/helpers/ui-client.js';
@@ -58,7 +65,13 @@ const LIVE: [string, number][] = [
 ];
 
 /** Writes `n` tickets straight into the database, in batches through the store's writer. */
-export async function seedTickets(s: TestServer, n: number, itId: string) {
+export async function seedTickets(
+  s: TestServer,
+  n: number,
+  itId: string,
+  /** Devices by unit id: agent tickets name one of their unit's PCs (as detection does). */
+  devicesOf: Map<string, string[]> = new Map(),
+) {
   const db = s.deps.store.read;
   const all = await db.select().from(unitsTable);
   const root = all.find((u) => !u.parentId)!;
@@ -115,6 +128,8 @@ export async function seedTickets(s: TestServer, n: number, itId: string) {
       const cost =
         status === 'awaiting_approval' || rand() < 0.2 ? Math.round(1 + rand() * 60) * 500_000 : null;
       const id = `bench${String(i).padStart(7, '0')}`;
+      const source = rand() < 0.6 ? 'agent' : 'manual';
+      const pcs = devicesOf.get(unit.id) ?? [];
       rows.push({
         id,
         number: start + i + 1,
@@ -122,7 +137,8 @@ export async function seedTickets(s: TestServer, n: number, itId: string) {
         unitId: unit.id,
         category,
         severity,
-        source: rand() < 0.6 ? 'agent' : 'manual',
+        source,
+        deviceId: source === 'agent' && pcs.length > 0 ? pcs[Math.floor(rand() * pcs.length)]! : null,
         status,
         handlerRole: 'it_staff',
         handlerUnitId: root.id,
@@ -178,6 +194,121 @@ export async function seedTickets(s: TestServer, n: number, itId: string) {
   return { busiest };
 }
 
+/**
+ * Counter PCs written straight into the database: a few per commune (more in the busy wards), most
+ * fine, some degraded, silent or in maintenance, each with a latest report and three peripherals;
+ * one PC of the busiest ward with a week of hourly rollups for its history chart.
+ */
+export async function seedDevices(
+  s: TestServer,
+): Promise<{ deviceId: string; count: number; byUnit: Map<string, string[]> }> {
+  const db = s.deps.store.read;
+  const all = await db.select().from(unitsTable);
+  const root = all.find((u) => !u.parentId)!;
+  const communes = all.filter((u) => u.parentId === root.id);
+  const rand = rng(7);
+  const now = Date.now();
+  const rows: (typeof devices.$inferInsert)[] = [];
+  const periph: (typeof peripheralsSeen.$inferInsert)[] = [];
+  communes.forEach((u, ci) => {
+    const n = Math.max(3, Math.round(16 / (1 + ci) ** 0.35));
+    for (let i = 1; i <= n; i++) {
+      const r = rand();
+      const status = r < 0.85 ? 'ok' : r < 0.92 ? 'degraded' : r < 0.97 ? 'silent' : 'maintenance';
+      const id = `benchdev${String(rows.length).padStart(5, '0')}`;
+      const seen = status === 'silent' ? now - (10 + rand() * 300) * 60_000 : now - rand() * 60_000;
+      const free = status === 'degraded' ? 3 + rand() * 6 : 20 + rand() * 60;
+      const size = 256 * 1024 ** 3;
+      rows.push({
+        id,
+        unitId: u.id,
+        hostname: `MOTCUA-${u.code}-${String(i).padStart(2, '0')}`,
+        hardwareId: `HW-${id}`,
+        os: { platform: 'win32', release: '10.0.19045', arch: 'x64' },
+        agentVersion: '0.1.0',
+        tokenHash: null,
+        enrolledAt: new Date(now - 200 * 86_400_000),
+        lastSeenAt: new Date(seen),
+        lastSeq: 4000,
+        reportsReceived: 4000,
+        status,
+        latest: {
+          seq: 4000,
+          collectedAt: new Date(seen).toISOString(),
+          disks: [
+            {
+              mount: 'C:',
+              fs: 'NTFS',
+              sizeBytes: size,
+              usedBytes: Math.round(size * (1 - free / 100)),
+              smart: 'ok',
+            },
+          ],
+          targets: ['dvc-quoc-gia', 'dvc-ha-noi', 'motcua-ha-noi'].map((t) => ({
+            id: t,
+            ok: true,
+            latencyMs: 30 + rand() * 200,
+          })),
+          peripherals: [],
+          system: { cpuLoadPct: rand() * 60, memUsedPct: 30 + rand() * 50, uptimeSec: 3600 * 8 },
+          agent: { version: '0.1.0', spooled: 0 },
+        },
+        latestAt: new Date(seen),
+        createdAt: new Date(now - 200 * 86_400_000),
+        updatedAt: new Date(seen),
+      });
+      for (const [kind, name] of [
+        ['scanner', 'Fujitsu fi-7160'],
+        ['printer', 'Canon LBP2900'],
+        ['card_reader', 'Đầu đọc CCCD gắn chip'],
+      ] as const)
+        periph.push({
+          deviceId: id,
+          key: `${kind}|${name}`,
+          kind,
+          name,
+          connected: true,
+          firstSeenAt: new Date(now - 200 * 86_400_000),
+          lastSeenAt: new Date(seen),
+        });
+    }
+  });
+  const deviceId = rows[0]!.id;
+  const hourly: (typeof rollups.$inferInsert)[] = [];
+  const HOUR = 3_600_000;
+  const metrics = [
+    'disk:C:/freePct',
+    'system/cpuLoadPct',
+    'system/memUsedPct',
+    ...['dvc-quoc-gia', 'dvc-ha-noi', 'motcua-ha-noi'].flatMap((t) => [
+      `target:${t}/latencyMs`,
+      `target:${t}/ok`,
+    ]),
+  ];
+  for (let h = 24 * 7; h >= 1; h--)
+    for (const metric of metrics) {
+      const v = metric.endsWith('/ok') ? 1 : 20 + rand() * 60;
+      hourly.push({
+        deviceId,
+        metric,
+        hour: new Date(Math.floor((now - h * HOUR) / HOUR) * HOUR),
+        min: v * 0.8,
+        max: v * 1.2,
+        sum: v * 60,
+        count: 60,
+      });
+    }
+  for (let i = 0; i < rows.length; i += 200)
+    await s.deps.store.write((tx) => tx.insert(devices).values(rows.slice(i, i + 200)));
+  for (let i = 0; i < periph.length; i += 300)
+    await s.deps.store.write((tx) => tx.insert(peripheralsSeen).values(periph.slice(i, i + 300)));
+  for (let i = 0; i < hourly.length; i += 300)
+    await s.deps.store.write((tx) => tx.insert(rollups).values(hourly.slice(i, i + 300)));
+  const byUnit = new Map<string, string[]>();
+  for (const r of rows) byUnit.set(r.unitId, [...(byUnit.get(r.unitId) ?? []), r.id]);
+  return { deviceId, count: rows.length, byUnit };
+}
+
 export async function run(): Promise<void> {
   const s = await startTestServer();
   try {
@@ -219,7 +350,8 @@ export async function run(): Promise<void> {
       roles: [{ role: 'unit_head', unitCode: units[0]!.code }],
     });
     if (it.status !== 201 || headUser.status !== 201) throw new Error('seed people');
-    const seeded = await seedTickets(s, TICKETS, it.body.id);
+    const fleet = await seedDevices(s);
+    const seeded = await seedTickets(s, TICKETS, it.body.id, fleet.byUnit);
     if (seeded.busiest.code !== units[0]!.code) throw new Error('the busiest commune is not the first one');
 
     // A ticket worked through the API, so its page has a real timeline and approval chain. (The long
@@ -244,7 +376,7 @@ export async function run(): Promise<void> {
     ])
       await itApi.post(`/api/v1/tickets/${tid}/actions`, a);
     console.log(
-      `seeded ${TICKETS} tickets and the rest in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      `seeded ${TICKETS} tickets, ${fleet.count} devices and the rest in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
 
     const admin = new UiClient(s.url);
@@ -297,6 +429,24 @@ export async function run(): Promise<void> {
       { label: 'ticket page (timeline, approval)', path: `/tickets/${tid}`, cookie: itUi.cookieHeader() },
       { label: 'approvals inbox (busiest ward)', path: '/approvals', cookie: head.cookieHeader() },
       { label: 'matrix grid', path: '/matrix', cookie: itUi.cookieHeader() },
+      { label: `fleet: city, 126 communes, ${fleet.count} PCs`, path: '/fleet', cookie: itUi.cookieHeader() },
+      {
+        label: 'fleet: busiest ward (PCs, tickets, windows)',
+        path: `/fleet/units/${ward}`,
+        cookie: itUi.cookieHeader(),
+      },
+      { label: 'fleet: unit head, own ward', path: '/fleet', cookie: head.cookieHeader() },
+      {
+        label: 'device page (7-day history chart)',
+        path: `/fleet/devices/${fleet.deviceId}?period=7d`,
+        cookie: itUi.cookieHeader(),
+      },
+      { label: 'maintenance windows', path: '/fleet/windows', cookie: itUi.cookieHeader() },
+      {
+        label: 'check policy (inherited values)',
+        path: `/admin/policy/${ward}`,
+        cookie: itUi.cookieHeader(),
+      },
       { label: 'unit tree: city, 50 of 126', path: '/admin/units', cookie: admin.cookieHeader() },
       { label: 'users, 50 of 203', path: '/admin/users', cookie: admin.cookieHeader() },
       { label: 'enrollment, 50 of 300', path: '/admin/enrollment', cookie: admin.cookieHeader() },
