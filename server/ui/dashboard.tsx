@@ -20,7 +20,7 @@ import type { PageCtx } from './page-context.js';
 import type { UiCtx } from './ui-env.js';
 
 export interface DashboardPanel {
-  /** Stable id; also the panel's `data-panel` attribute (tests and phase-2 code find it by this). */
+  /** Stable id; also the panel's `data-panel` attribute (tests find it by this). */
   id: string;
   visible(p: UserPrincipal): boolean;
   render(c: UiCtx, ctx: PageCtx, p: UserPrincipal): Promise<Child>;

@@ -35,16 +35,20 @@ beforeAll(async () => {
   [s, browser] = await Promise.all([startTestServer({ clock }), launchBrowser()]);
   w = await seedWorld(s);
   units = w.units;
-  await seedTickets(w);
-  fleet = await seedFleet(s, w, clock);
-  clock.advanceMinutes(15);
-  for (const t of (await w.it.client.get('/api/v1/tickets?limit=100')).body.items) tickets.set(t.title, t.id);
-  await s.admin.post(`/api/v1/units/${w.otherWard.code}/enrollment-tokens`, { maxUses: 20 });
-  // A matrix edit, so the history has two versions and a diff.
+  // A matrix edit, so the history has two versions and a diff (and tickets show a legal basis).
   const m = (await s.admin.get('/api/v1/matrix')).body;
   const { version: _v, activatedAt: _a, activatedBy: _b, ...body } = m;
   body.legalBasis = 'Quyết định phân cấp quản lý thiết bị CNTT của UBND Thành phố (ví dụ minh họa)';
   await s.admin.put('/api/v1/matrix', body);
+  // Tickets from Friday afternoon, so on Monday morning some are past their targets and others due
+  // soon, as in a real queue (targets count working hours only).
+  clock.advanceMinutes(-66 * 60);
+  await seedTickets(w);
+  clock.advanceMinutes(66 * 60);
+  fleet = await seedFleet(s, w, clock);
+  clock.advanceMinutes(15);
+  for (const t of (await w.it.client.get('/api/v1/tickets?limit=100')).body.items) tickets.set(t.title, t.id);
+  await s.admin.post(`/api/v1/units/${w.otherWard.code}/enrollment-tokens`, { maxUses: 20 });
 });
 afterAll(async () => {
   await browser?.close();

@@ -139,6 +139,9 @@ describe('the matrix editor', () => {
     expect(page).toContain(basis);
     expect((await s.admin.get('/api/v1/matrix')).body.version).toBe(2);
 
+    const list = (await s.admin.get('/api/v1/matrix/versions?limit=1')).body;
+    expect(list.items.map((v: { version: number }) => v.version)).toEqual([2]);
+    expect(list.nextCursor).toBeTruthy();
     const versions = textOf((await it1.get('/matrix/versions')).html);
     expect(versions).toContain('Phiên bản 2');
     expect(versions).toContain('Phiên bản 1');

@@ -193,6 +193,17 @@ describe('the queue', () => {
     expect((await head.ui.get(`/queue?unit=${ward.code}`)).html).not.toContain('Sự cố thử');
   });
 
+  it('is the same list the API gives with sort=urgency', async () => {
+    const api = await it1.api.get('/api/v1/tickets?sort=urgency&limit=20');
+    expect(api.status).toBe(200);
+    const ui = await it1.ui.get('/queue');
+    const rows = [...ui.html.matchAll(/<a href="\/tickets\/([^"]+)">/g)].map((m) => m[1]).slice(0, 20);
+    expect(rows).toEqual(api.body.items.map((t: { id: string }) => t.id));
+    // Without sort, the API is unchanged: newest first, every status.
+    const newest = (await it1.api.get('/api/v1/tickets?limit=5')).body.items as { createdAt: string }[];
+    expect(newest.map((t) => t.createdAt)).toEqual([...newest.map((t) => t.createdAt)].sort().reverse());
+  });
+
   it('shows resolved and closed tickets newest first when asked, and ignores filters that cannot be', async () => {
     const r = await it1.ui.get('/queue?status=all&severity=<b>&unit=%3Cx%3E');
     expect(r.status).toBe(200);

@@ -105,10 +105,11 @@ export function LineChart(props: {
             stroke-width="1.5"
             stroke-dasharray="6 4"
           />
+          {/* Warning above its line, critical below, at the left: two close lines keep legible labels. */}
           <text
-            x={W - PAD.right - 4}
-            y={y(l.value) - 4}
-            text-anchor="end"
+            x={PAD.left + 6}
+            y={l.tone === 'danger' ? y(l.value) + 13 : y(l.value) - 4}
+            text-anchor="start"
             font-size="11"
             fill={COLORS[l.tone]}
           >

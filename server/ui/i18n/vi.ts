@@ -1,7 +1,7 @@
 /**
  * Vietnamese: the UI's first language and the shape every other language must match (`Dict`).
  * Every string a person reads in the web UI lives here (and in en.ts). Sections follow the pages;
- * phase-2 pages add their own section (queue, tickets, approvals, fleet, matrix, policy) the same way.
+ * each page area has its own section (queue, ticket, approvals, fleet, matrix, policy, …).
  * Functions take the values they interpolate; the caller never concatenates translated fragments.
  */
 import type { DeviceStatus, PeripheralKind, Role, TicketStatus } from '../../../shared/enums.js';

@@ -610,10 +610,11 @@ export function TicketPage({ ctx, d }: { ctx: PageCtx; d: TicketPageData }) {
               <p class="pre">{x.description}</p>
             </section>
           )}
+          {/* For an agent ticket the readings are what happened: shown before what to do about it. */}
+          {x.source === 'agent' && <Evidence ctx={ctx} evidence={x.evidence} history={d.history} />}
           <Actions ctx={ctx} d={d} />
           <Approvals ctx={ctx} d={d} />
           <Routing ctx={ctx} d={d} />
-          {x.source === 'agent' && <Evidence ctx={ctx} evidence={x.evidence} history={d.history} />}
           <Timeline ctx={ctx} d={d} />
         </div>
       </div>
