@@ -1,3 +1,0 @@
-CREATE INDEX `tickets_device` ON `tickets` (`device_id`,`created_at`);--> statement-breakpoint
-CREATE INDEX `tickets_live_due` ON `tickets` ((CASE WHEN "responded_at" IS NULL THEN "respond_by" ELSE "resolve_by" END),`id`) WHERE "tickets"."status" NOT IN ('resolved', 'closed');--> statement-breakpoint
-CREATE INDEX `tickets_live_unit` ON `tickets` (`unit_id`) WHERE "tickets"."status" NOT IN ('resolved', 'closed');
