@@ -310,6 +310,9 @@ CREATE INDEX `tickets_status_created` ON `tickets` (`status`,`created_at`);--> s
 CREATE INDEX `tickets_handler` ON `tickets` (`handler_unit_id`,`status`);--> statement-breakpoint
 CREATE INDEX `tickets_parent` ON `tickets` (`parent_id`);--> statement-breakpoint
 CREATE INDEX `tickets_created` ON `tickets` (`created_at`);--> statement-breakpoint
+CREATE INDEX `tickets_device` ON `tickets` (`device_id`,`created_at`);--> statement-breakpoint
+CREATE INDEX `tickets_live_due` ON `tickets` ((CASE WHEN "responded_at" IS NULL THEN "respond_by" ELSE "resolve_by" END),`id`) WHERE "tickets"."status" NOT IN ('resolved', 'closed');--> statement-breakpoint
+CREATE INDEX `tickets_live_unit` ON `tickets` (`unit_id`) WHERE "tickets"."status" NOT IN ('resolved', 'closed');--> statement-breakpoint
 CREATE TABLE `units` (
 	`id` text PRIMARY KEY NOT NULL,
 	`code` text NOT NULL,

@@ -389,6 +389,16 @@ export const tickets = sqliteTable(
     index('tickets_handler').on(t.handlerUnitId, t.status),
     index('tickets_parent').on(t.parentId),
     index('tickets_created').on(t.createdAt),
+    // A device's tickets (the device page, and the open-ticket count of every row of GET /devices).
+    index('tickets_device').on(t.deviceId, t.createdAt),
+    // The work queue: live tickets by their next deadline (first response until someone responded,
+    // then resolution). Partial, so closed history never slows it; the expression and the WHERE are
+    // the very ones services/ticket-queue.ts queries with (NEXT_DUE_SQL, LIVE_SQL).
+    index('tickets_live_due')
+      .on(sql`(CASE WHEN ${t.respondedAt} IS NULL THEN ${t.respondBy} ELSE ${t.resolveBy} END)`, t.id)
+      .where(sql`${t.status} NOT IN ('resolved', 'closed')`),
+    // Open tickets per unit (fleet health, rolled up the tree): covering, so no table lookups.
+    index('tickets_live_unit').on(t.unitId).where(sql`${t.status} NOT IN ('resolved', 'closed')`),
   ],
 );
 

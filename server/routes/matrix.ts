@@ -1,13 +1,15 @@
 /** The maintenance matrix: active version, past versions, activation, validation and simulation. */
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { zListQuery } from '../../shared/schemas/common.js';
 import { zMatrix, zSimulate } from '../../shared/schemas/matrix.js';
 import { type AppEnv, clientIp, requireUser } from '../http/context.js';
 import { langOf } from '../http/problem.js';
-import { jsonBody, parseWith } from '../http/validate.js';
+import { jsonBody, parseWith, queryOf } from '../http/validate.js';
 import {
   getActiveMatrix,
   getMatrixVersion,
+  listMatrixVersions,
   putMatrix,
   simulate,
   validateCandidate,
@@ -22,6 +24,11 @@ export const matrixRoutes = new Hono<AppEnv>()
     const p = { ...requireUser(c), ip: clientIp(c) };
     const body = await jsonBody(c, zMatrix, MAX_MATRIX_BYTES);
     return c.json(await putMatrix(c.get('deps'), p, body));
+  })
+  .get('/versions', async (c) => {
+    const p = requireUser(c);
+    const q = queryOf(c, zListQuery);
+    return c.json(await listMatrixVersions(c.get('deps').store.read, p, q));
   })
   .get('/versions/:version', async (c) => {
     const p = requireUser(c);

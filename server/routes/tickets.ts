@@ -10,12 +10,17 @@ import { type AppEnv, clientIp, requireUser } from '../http/context.js';
 import { jsonBody, queryOf } from '../http/validate.js';
 import { decide } from '../services/approvals.js';
 import { verifyChain } from '../services/ticket-core.js';
+import { queueable, queueTickets } from '../services/ticket-queue.js';
 import { actOnTicket, createTicket, listTickets, ticketDetail, visibleTicket } from '../services/tickets.js';
 
 export const ticketRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const p = requireUser(c);
-    return c.json(await listTickets(c.get('deps').store.read, p, queryOf(c, zTicketListQuery)));
+    const q = queryOf(c, zTicketListQuery);
+    const db = c.get('deps').store.read;
+    // `sort=urgency` is the work queue (live tickets by next deadline); a closed status has no deadline.
+    if (q.sort === 'urgency' && queueable(q.status)) return c.json(await queueTickets(db, p, q));
+    return c.json(await listTickets(db, p, q));
   })
   .post('/', async (c) => {
     const p = { ...requireUser(c), ip: clientIp(c) };

@@ -24,6 +24,37 @@ import { actorOf, canSee, currentStep, ticketViews } from './tickets.js';
 
 const notFound = () => fail.notFound({ vi: 'Không tìm thấy phiếu sự cố.', en: 'Ticket not found.' });
 
+type StepRow = typeof approvalSteps.$inferSelect;
+
+export interface ApprovalStanding {
+  /** The step of the current round waiting for a decision. */
+  step: StepRow;
+  /** The caller's grant that may decide it (own grant preferred over a deputy one), if any. */
+  grant?: Grant;
+  /** Separation of duties: the caller (or the person it stands in for) entered the estimate. */
+  selfEstimated: boolean;
+}
+
+/**
+ * Where the caller stands on the ticket's current approval step: which grant decides it and whether
+ * separation of duties bars them. Undefined when no step is waiting. `decide` acts on this answer and
+ * pages use it to offer (or explain the absence of) the approve/reject form.
+ */
+export function approvalStanding(
+  p: UserPrincipal,
+  t: { estimatedBy: string | null; approvalRound: number },
+  steps: readonly StepRow[],
+): ApprovalStanding | undefined {
+  const step = currentStep(steps, t.approvalRound);
+  if (!step) return undefined;
+  // Prefer the user's own grant: a deputy grant only counts when they do not hold the role themselves.
+  const matching = p.grants.filter((g) => g.role === step.role && g.unitId === step.unitId);
+  const grant: Grant | undefined = matching.find((g) => !g.deputyOf) ?? matching[0];
+  const selfEstimated =
+    !!grant && (t.estimatedBy === p.userId || (!!grant.deputyOf && grant.deputyOf === t.estimatedBy));
+  return { step, grant, selfEstimated };
+}
+
 export async function decide(
   deps: AppDeps,
   p: UserPrincipal,
@@ -53,11 +84,9 @@ export async function decide(
         { ticketStatus: status },
       );
     const stepUnit = (await unitById(tx, step.unitId))!;
-    // Prefer the user's own grant: a deputy grant only counts when they do not hold the role themselves.
-    const matching = p.grants.filter((g) => g.role === step.role && g.unitId === step.unitId);
-    const grant: Grant | undefined = matching.find((g) => !g.deputyOf) ?? matching[0];
+    const { grant, selfEstimated } = approvalStanding(p, t, steps)!;
     if (!grant) throw wrongHolder(step.role, stepUnit.code);
-    if (t.estimatedBy === p.userId || (grant.deputyOf && grant.deputyOf === t.estimatedBy))
+    if (selfEstimated)
       throw fail.forbidden({
         vi: 'Người lập dự toán không được tự phê duyệt dự toán đó (tách bạch nhiệm vụ).',
         en: 'The user who entered the estimate may not approve it (separation of duties).',

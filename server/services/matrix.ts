@@ -3,14 +3,15 @@
  * unit tree and staffing, activating a new version (refused with 422 and the offending cells when
  * invalid; the active one stays), and simulating a routing decision.
  */
-import { desc, eq } from 'drizzle-orm';
+import { desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Matrix, MatrixValidation, RouteView, SimulateBody } from '../../shared/schemas/matrix.js';
 import { allUnits, rootUnit } from '../db/repos/units.js';
-import { matrixVersions } from '../db/schema.js';
+import { matrixVersions, users } from '../db/schema.js';
 import type { Db } from '../db/store.js';
 import type { AppDeps } from '../deps.js';
 import { buildTree, route, validateMatrix } from '../domain/matrix.js';
 import { allowed, grantsFor } from '../domain/scope.js';
+import { decodeCursor, encodeCursor } from '../http/pagination.js';
 import { ApiError, fail } from '../http/problem.js';
 import { audit } from './audit.js';
 import { staffedPlaces } from './deputies.js';
@@ -186,4 +187,80 @@ export async function simulate(deps: AppDeps, p: UserPrincipal, body: SimulateBo
     explanation: r.explanation,
     ...(r.legalBasis ? { legalBasis: r.legalBasis } : {}),
   };
+}
+
+export interface MatrixVersionSummary {
+  version: number;
+  name: string;
+  rules: number;
+  activatedAt: string;
+  activatedBy: string | null;
+  /** Username of the administrator who activated it (null for the default installed at bootstrap). */
+  activatedByName: string | null;
+}
+
+/** Past and present versions, newest first, keyset-paginated (for the version history). */
+export async function listMatrixVersions(
+  db: Db,
+  p: UserPrincipal,
+  q: { limit: number; cursor?: string },
+): Promise<{ items: MatrixVersionSummary[]; nextCursor: string | null }> {
+  requireRead(p);
+  const after = decodeCursor(q.cursor, 1);
+  const rows = await db
+    .select({
+      version: matrixVersions.version,
+      name: sql<string>`json_extract(${matrixVersions.body}, '$.name')`,
+      rules: sql<number>`json_array_length(${matrixVersions.body}, '$.rules')`,
+      activatedAt: matrixVersions.activatedAt,
+      activatedBy: matrixVersions.activatedBy,
+      activatedByName: users.username,
+    })
+    .from(matrixVersions)
+    .leftJoin(users, eq(users.id, matrixVersions.activatedBy))
+    .where(after ? lt(matrixVersions.version, Number(after[0])) : undefined)
+    .orderBy(desc(matrixVersions.version))
+    .limit(q.limit + 1);
+  const more = rows.length > q.limit;
+  const slice = more ? rows.slice(0, q.limit) : rows;
+  const last = slice[slice.length - 1];
+  return {
+    items: slice.map((r) => ({
+      version: r.version,
+      name: String(r.name ?? ''),
+      rules: Number(r.rules ?? 0),
+      activatedAt: r.activatedAt.toISOString(),
+      activatedBy: r.activatedBy,
+      activatedByName: r.activatedByName ?? null,
+    })),
+    nextCursor: more && last ? encodeCursor([last.version]) : null,
+  };
+}
+
+/**
+ * The legal basis behind routed tickets: for each (matrix version, rule id), the rule's `legalBasis`
+ * or else the matrix's (the same fallback `route` applies). Each version is read once.
+ */
+export async function legalBasisOf(
+  db: Db,
+  refs: readonly { matrixVersion: number; ruleId: string }[],
+): Promise<Map<string, string | undefined>> {
+  const out = new Map<string, string | undefined>();
+  const versions = [...new Set(refs.map((r) => r.matrixVersion))];
+  const bodies = new Map<number, Matrix>();
+  if (versions.length > 0)
+    for (const r of await db
+      .select({ version: matrixVersions.version, body: matrixVersions.body })
+      .from(matrixVersions)
+      .where(inArray(matrixVersions.version, versions)))
+      bodies.set(r.version, r.body as unknown as Matrix);
+  for (const ref of refs) {
+    const body = bodies.get(ref.matrixVersion);
+    const rule = body?.rules.find((x) => x.id === ref.ruleId);
+    out.set(
+      `${ref.matrixVersion}|${ref.ruleId}`,
+      rule?.legalBasis?.trim() || body?.legalBasis?.trim() || undefined,
+    );
+  }
+  return out;
 }

@@ -107,3 +107,26 @@ export async function markRead(
     .returning({ id: notifications.id });
   return r.length;
 }
+
+/** How many of the user's notifications are unread (for the header on every page: one indexed count). */
+export async function unreadCount(db: Db, userId: string): Promise<number> {
+  const [r] = await db
+    .select({ n: count() })
+    .from(notifications)
+    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
+  return Number(r?.n ?? 0);
+}
+
+/** The ticket a notification of this user is about (undefined: not theirs, or no such notification). */
+export async function notificationTarget(
+  db: Db,
+  userId: string,
+  id: string,
+): Promise<{ ticketId: string | null } | undefined> {
+  const rows = await db
+    .select({ ticketId: notifications.ticketId })
+    .from(notifications)
+    .where(and(eq(notifications.id, id), eq(notifications.userId, userId)))
+    .limit(1);
+  return rows[0];
+}

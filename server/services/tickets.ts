@@ -21,7 +21,7 @@ import type { AppDeps } from '../deps.js';
 import { route } from '../domain/matrix.js';
 import { allowed, type Grant, grantReaches, scopeOf } from '../domain/scope.js';
 import { approvalDue } from '../domain/sla.js';
-import { type Action, nextStatus, roleMayAct, TRANSITIONS } from '../domain/ticket-state.js';
+import { ACTIONS, type Action, nextStatus, roleMayAct, TRANSITIONS } from '../domain/ticket-state.js';
 import { decodeCursor, encodeCursor } from '../http/pagination.js';
 import { fail } from '../http/problem.js';
 import { loadCalendar } from './calendar.js';
@@ -180,6 +180,19 @@ export function canSee(p: UserPrincipal, l: LoadedTicket): boolean {
   );
 }
 
+/**
+ * The actions `p` may take on the ticket now: allowed in its status (ticket-state) and by one of its
+ * roles reaching the ticket's unit — exactly the checks `actOnTicket` makes before it writes.
+ */
+export function allowedActions(p: UserPrincipal, l: LoadedTicket): Action[] {
+  const status = l.ticket.status as TicketStatus;
+  return ACTIONS.filter(
+    (a) =>
+      nextStatus(status, a) !== undefined &&
+      p.grants.some((g) => roleMayAct(g.role, a) && grantReaches(g, l.unit)),
+  );
+}
+
 /** The ticket if the caller may see it; 404 otherwise (as if it did not exist). */
 export async function visibleTicket(db: Db, p: UserPrincipal, id: string): Promise<LoadedTicket> {
   const l = await load(db, id);
@@ -199,23 +212,16 @@ export interface TicketListQuery {
   cursor?: string;
 }
 
-export async function listTickets(db: Db, p: UserPrincipal, q: TicketListQuery) {
-  const after = decodeCursor(q.cursor, 2);
-  const scope = scopeOf(p.grants, 'ticket.read');
-  const visible = or(scopeCondition(scope), approverCondition(p.grants));
-  const conds: (SQL | undefined)[] = [visible];
-  if (q.status) conds.push(eq(tickets.status, q.status));
-  if (q.category) conds.push(eq(tickets.category, q.category));
-  if (q.severity) conds.push(eq(tickets.severity, q.severity));
-  if (q.unit) {
-    const u = await unitByCode(db, q.unit);
-    if (!u) return { items: [], nextCursor: null };
-    conds.push(like(units.path, `${u.path}%`));
-  }
-  if (q.mine === '1' || q.mine === 'true') {
-    const pending =
-      p.grants.length > 0
-        ? sql`(${tickets.status} = 'awaiting_approval' AND EXISTS (SELECT 1 FROM ${approvalSteps} s WHERE s.ticket_id = ${tickets.id}
+/** Tickets the caller may see: units in its read scope, and tickets it is (or was) asked to approve. */
+export function visibleCondition(p: UserPrincipal): SQL | undefined {
+  return or(scopeCondition(scopeOf(p.grants, 'ticket.read')), approverCondition(p.grants));
+}
+
+/** "Mine": assigned to me, or waiting for my approval now (the current step is one of my grants). */
+export function mineCondition(p: UserPrincipal): SQL | undefined {
+  const pending =
+    p.grants.length > 0
+      ? sql`(${tickets.status} = 'awaiting_approval' AND EXISTS (SELECT 1 FROM ${approvalSteps} s WHERE s.ticket_id = ${tickets.id}
             AND s.round = ${tickets.approvalRound} AND s.decision IS NULL
             AND (${sql.join(
               p.grants.map((g) => sql`(s.role = ${g.role} AND s.unit_id = ${g.unitId})`),
@@ -223,9 +229,33 @@ export async function listTickets(db: Db, p: UserPrincipal, q: TicketListQuery) 
             )})
             AND NOT EXISTS (SELECT 1 FROM ${approvalSteps} s2 WHERE s2.ticket_id = s.ticket_id AND s2.round = s.round
               AND s2.decision IS NULL AND s2.step < s.step)))`
-        : undefined;
-    conds.push(or(eq(tickets.assigneeId, p.userId), pending));
+      : undefined;
+  return or(eq(tickets.assigneeId, p.userId), pending);
+}
+
+/** The list filters shared by the newest-first list and the queue (SQL over `tickets` joined to `units`). */
+export async function filterConditions(
+  db: Db,
+  p: UserPrincipal,
+  q: Pick<TicketListQuery, 'status' | 'unit' | 'category' | 'severity' | 'mine'>,
+): Promise<(SQL | undefined)[] | undefined> {
+  const conds: (SQL | undefined)[] = [visibleCondition(p)];
+  if (q.status) conds.push(eq(tickets.status, q.status));
+  if (q.category) conds.push(eq(tickets.category, q.category));
+  if (q.severity) conds.push(eq(tickets.severity, q.severity));
+  if (q.unit) {
+    const u = await unitByCode(db, q.unit);
+    if (!u) return undefined;
+    conds.push(like(units.path, `${u.path}%`));
   }
+  if (q.mine === '1' || q.mine === 'true') conds.push(mineCondition(p));
+  return conds;
+}
+
+export async function listTickets(db: Db, p: UserPrincipal, q: TicketListQuery) {
+  const after = decodeCursor(q.cursor, 2);
+  const conds = await filterConditions(db, p, q);
+  if (!conds) return { items: [], nextCursor: null };
   if (after) {
     const at = new Date(Number(after[0]));
     conds.push(

@@ -94,6 +94,7 @@ async function safeCtx(c: UiCtx): Promise<PageCtx> {
       requestId: c.get('requestId'),
       nav: [],
       adminNav: [],
+      unread: 0,
     };
   }
 }

@@ -19,6 +19,19 @@ const MESSAGES = {
   signInToContinue: (t: Dict) => t.auth.signInToContinue,
   unitCreated: (t: Dict, a: string[]) => t.units.created(a[0] ?? ''),
   userCreated: (t: Dict, a: string[]) => t.users.created(a[0] ?? ''),
+  ticketAction: (t: Dict, a: string[]) => t.ticket.done[a[0] as keyof Dict['ticket']['done']] ?? '',
+  ticketCreated: (t: Dict, a: string[]) => t.ticket.created(a[0] ?? ''),
+  approved: (t: Dict, a: string[]) => t.approvals.approved(a[0] ?? ''),
+  rejected: (t: Dict, a: string[]) => t.approvals.rejected(a[0] ?? ''),
+  deputyCreated: (t: Dict) => t.deputies.created,
+  deputyRevoked: (t: Dict) => t.deputies.revoked,
+  matrixSaved: (t: Dict, a: string[]) => t.matrix.saved(a[0] ?? ''),
+  calendarSaved: (t: Dict) => t.calendar.saved,
+  deviceRevoked: (t: Dict) => t.fleet.revokedDone,
+  windowCreated: (t: Dict) => t.fleet.createdWindow,
+  windowCancelled: (t: Dict) => t.fleet.cancelledDone,
+  policySaved: (t: Dict) => t.policy.saved,
+  notificationsRead: (t: Dict, a: string[]) => t.notifications.markedAll(Number(a[0] ?? 0)),
 } satisfies Record<string, (t: Dict, args: string[]) => string>;
 
 export type FlashKey = keyof typeof MESSAGES;
@@ -53,7 +66,8 @@ export function takeFlash(c: UiCtx, t: Dict): Flash | undefined {
     const msg = MESSAGES[v.key as FlashKey] as ((t: Dict, a: string[]) => string) | undefined;
     const kind = v.kind === 'success' || v.kind === 'error' ? v.kind : 'info';
     const args = Array.isArray(v.args) ? v.args.map((a) => String(a).slice(0, 200)) : [];
-    return msg ? { kind, text: msg(t, args) } : undefined;
+    const text = msg?.(t, args);
+    return text ? { kind, text } : undefined;
   } catch {
     return undefined;
   }

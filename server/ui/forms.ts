@@ -13,9 +13,12 @@ import type { UiCtx } from './ui-env.js';
 /** Forms here are small; a bigger body is not one of ours. */
 export const MAX_FORM_BYTES = 64 * 1024;
 
+/** The forms that carry a document: the matrix editor posts the whole matrix (the API allows 1 MiB). */
+const LARGE_FORMS: Record<string, number> = { '/matrix/edit': 3 * 1024 * 1024 };
+
 export async function readForm(c: UiCtx): Promise<URLSearchParams> {
   const ct = (c.req.header('content-type') ?? '').toLowerCase();
-  const bytes = await readBodyLimited(c, MAX_FORM_BYTES);
+  const bytes = await readBodyLimited(c, LARGE_FORMS[c.req.path] ?? MAX_FORM_BYTES);
   if (bytes.length > 0 && !ct.startsWith('application/x-www-form-urlencoded')) {
     throw new ApiError('unsupported_media_type', {
       vi: 'Biểu mẫu gửi lên không đúng định dạng. Hãy tải lại trang và gửi lại.',

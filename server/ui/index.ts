@@ -10,8 +10,16 @@ import { isUiPath, uiContext } from './middleware.js';
 import { enrollmentPages } from './routes/admin-enrollment.js';
 import { unitPages } from './routes/admin-units.js';
 import { userPages } from './routes/admin-users.js';
+import { approvalPages } from './routes/approvals.js';
 import { authPages } from './routes/auth.js';
+import { calendarPages } from './routes/calendar.js';
+import { deputyPages } from './routes/deputies.js';
+import { fleetPages } from './routes/fleet.js';
 import { homePages } from './routes/home.js';
+import { matrixPages } from './routes/matrix.js';
+import { notificationPages } from './routes/notifications.js';
+import { policyPages } from './routes/policy.js';
+import { ticketPages } from './routes/tickets.js';
 import type { UiEnv } from './ui-env.js';
 
 export function createUiApp(): Hono<UiEnv> {
@@ -27,7 +35,14 @@ export function createUiApp(): Hono<UiEnv> {
   ui.route('/', unitPages);
   ui.route('/', userPages);
   ui.route('/', enrollmentPages);
-  // Phase 2: ui.route('/', queuePages) … — one line per page module.
+  ui.route('/', ticketPages);
+  ui.route('/', approvalPages);
+  ui.route('/', deputyPages);
+  ui.route('/', notificationPages);
+  ui.route('/', matrixPages);
+  ui.route('/', calendarPages);
+  ui.route('/', fleetPages);
+  ui.route('/', policyPages);
   ui.get('*', (c, next) =>
     isUiPath(c.req.path) && !c.req.path.startsWith('/assets/') ? notFoundPage(c) : next(),
   );

@@ -12,6 +12,8 @@ export interface NavEntry {
   href: string;
   /** Paths that belong to this section (for highlighting the current one). */
   prefix: string;
+  /** Further path prefixes of the same section (e.g. the ticket pages under the queue). */
+  also?: string[];
   /** Any of these permissions held anywhere shows the entry. */
   anyOf: Permission[];
   ready: boolean;
@@ -19,10 +21,26 @@ export interface NavEntry {
 
 export const MAIN_NAV: readonly NavEntry[] = [
   { key: 'home', href: '/', prefix: '/', anyOf: [], ready: true },
-  { key: 'queue', href: '/queue', prefix: '/queue', anyOf: ['ticket.work'], ready: false },
-  { key: 'approvals', href: '/approvals', prefix: '/approvals', anyOf: ['deputy.write'], ready: false },
-  { key: 'fleet', href: '/fleet', prefix: '/fleet', anyOf: ['device.read'], ready: false },
-  { key: 'matrix', href: '/matrix', prefix: '/matrix', anyOf: ['matrix.read'], ready: false },
+  // Everyone who reads tickets sees the list; for IT staff it is their work queue.
+  {
+    key: 'queue',
+    href: '/queue',
+    prefix: '/queue',
+    also: ['/tickets'],
+    anyOf: ['ticket.read'],
+    ready: true,
+  },
+  // Unit heads (and their deputies, whose grants carry the role) decide approvals.
+  {
+    key: 'approvals',
+    href: '/approvals',
+    prefix: '/approvals',
+    also: ['/deputies'],
+    anyOf: ['deputy.write'],
+    ready: true,
+  },
+  { key: 'fleet', href: '/fleet', prefix: '/fleet', anyOf: ['device.read'], ready: true },
+  { key: 'matrix', href: '/matrix', prefix: '/matrix', anyOf: ['matrix.read'], ready: true },
   {
     key: 'admin',
     href: '/admin',
@@ -42,7 +60,14 @@ export const ADMIN_NAV: readonly NavEntry[] = [
     anyOf: ['enrollment.create'],
     ready: true,
   },
-  { key: 'policy', href: '/admin/policy', prefix: '/admin/policy', anyOf: ['policy.read'], ready: false },
+  {
+    key: 'calendar',
+    href: '/admin/calendar',
+    prefix: '/admin/calendar',
+    anyOf: ['calendar.read'],
+    ready: true,
+  },
+  { key: 'policy', href: '/admin/policy', prefix: '/admin/policy', anyOf: ['policy.read'], ready: true },
 ];
 
 export function visibleNav(entries: readonly NavEntry[], grants: readonly Grant[]): NavEntry[] {
@@ -55,8 +80,10 @@ export function visibleNav(entries: readonly NavEntry[], grants: readonly Grant[
 export function currentEntry(entries: readonly NavEntry[], path: string): NavEntry | undefined {
   let best: NavEntry | undefined;
   for (const e of entries) {
-    const hit = e.prefix === '/' ? path === '/' : path === e.prefix || path.startsWith(`${e.prefix}/`);
-    if (hit && (!best || e.prefix.length > best.prefix.length)) best = e;
+    for (const prefix of [e.prefix, ...(e.also ?? [])]) {
+      const hit = prefix === '/' ? path === '/' : path === prefix || path.startsWith(`${prefix}/`);
+      if (hit && (!best || prefix.length > best.prefix.length)) best = e;
+    }
   }
   return best;
 }

@@ -7,6 +7,7 @@
 import type { Role } from '../../shared/enums.js';
 import { unitNamesByIds } from '../db/repos/unit-tree.js';
 import { fail } from '../http/problem.js';
+import { unreadCount } from '../services/notifications.js';
 import type { UserPrincipal } from '../services/principal.js';
 import { type Flash, takeFlash } from './flash.js';
 import type { Dict, Lang } from './i18n/index.js';
@@ -42,6 +43,8 @@ export interface PageCtx {
   nav: NavEntry[];
   adminNav: NavEntry[];
   flash?: Flash;
+  /** Unread notifications of the signed-in user (shown in the header). */
+  unread: number;
 }
 
 export async function pageCtx(c: UiCtx): Promise<PageCtx> {
@@ -58,10 +61,12 @@ export async function pageCtx(c: UiCtx): Promise<PageCtx> {
     requestId: c.get('requestId'),
     flash: takeFlash(c, t),
   };
-  if (!p) return { ...base, nav: [], adminNav: [] };
+  if (!p) return { ...base, nav: [], adminNav: [], unread: 0 };
+  const [user, unread] = await Promise.all([pageUser(c, p), unreadCount(c.get('deps').store.read, p.userId)]);
   return {
     ...base,
-    user: await pageUser(c, p),
+    user,
+    unread,
     nav: visibleNav(MAIN_NAV, p.grants),
     adminNav: visibleNav(ADMIN_NAV, p.grants),
   };

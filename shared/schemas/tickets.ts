@@ -47,6 +47,11 @@ export const zTicketListQuery = z.object({
   category: zKey.optional(),
   severity: zKey.optional(),
   mine: z.enum(['0', '1', 'true', 'false']).optional(),
+  /**
+   * Addition: `urgency` lists live tickets only (not resolved or closed), nearest next deadline first —
+   * the web UI's work queue. The default stays newest first, every status.
+   */
+  sort: z.enum(['newest', 'urgency']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(512).optional(),
 });

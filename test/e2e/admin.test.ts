@@ -165,7 +165,9 @@ describe('scope by URL', () => {
     expect((await p.goto(`${s.url}/admin/units/new?parent=${mine.code}`))?.status()).toBe(403);
     // The navigation offers only what the role may use.
     await p.goto(`${s.url}/admin/units/${mine.code}`);
-    expect(await p.locator('.subnav').count()).toBe(0);
+    // (Units, the working calendar and the check policy, which a unit head reads; not users or tokens.)
+    const sections = await p.locator('.subnav a').allTextContents();
+    expect(sections).toEqual(['Đơn vị', 'Lịch làm việc', 'Chính sách kiểm tra']);
     expect(await p.locator('a:has-text("Thêm đơn vị trực thuộc")').count()).toBe(0);
     await ctx.close();
   });

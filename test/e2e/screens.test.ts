@@ -6,7 +6,8 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser } from '../helpers/factories.js';
+import { ManualClock } from '../helpers/clock.js';
+import { TEST_PASSWORD } from '../helpers/factories.js';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../helpers/server.js';
 import {
   DESKTOP,
@@ -17,39 +18,53 @@ import {
   screenshot,
   signIn,
 } from './helpers/browser.js';
-import { hanoiUnits } from './helpers/hanoi.js';
+import { type Fleet, seedFleet } from './helpers/fleet.js';
+import { nextMondayMorning, seedTickets, seedWorld, type World } from './helpers/seed.js';
 
 let s: TestServer;
 let browser: Browser;
-const units = hanoiUnits();
+let w: World;
+let units: World['units'];
+let fleet: Fleet;
+/** Tickets by title, for pages about one ticket. */
+const tickets = new Map<string, string>();
+// A Monday morning in Hanoi, so deadlines read as a working day's would.
+const clock = new ManualClock(nextMondayMorning());
 
 beforeAll(async () => {
-  [s, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-  for (const u of units) {
-    const r = await s.admin.post('/api/v1/units', {
-      code: u.code,
-      name: u.name,
-      level: 'commune',
-      parentCode: 'HN',
-    });
-    if (r.status !== 201) throw new Error(`seed ${u.code}: ${r.status} ${r.text}`);
-  }
-  await createUser(s.admin, [{ role: 'it_staff', unitCode: 'HN' }], {
-    username: 'tran.van.minh',
-    displayName: 'Trần Văn Minh',
-  });
-  await createUser(s.admin, [{ role: 'unit_head', unitCode: units[0]!.code }], {
-    username: 'nguyen.thi.huong',
-    displayName: 'Nguyễn Thị Hương',
-  });
-  await s.admin.post(`/api/v1/units/${units[1]!.code}/enrollment-tokens`, { maxUses: 20 });
+  [s, browser] = await Promise.all([startTestServer({ clock }), launchBrowser()]);
+  w = await seedWorld(s);
+  units = w.units;
+  // A matrix edit, so the history has two versions and a diff (and tickets show a legal basis).
+  const m = (await s.admin.get('/api/v1/matrix')).body;
+  const { version: _v, activatedAt: _a, activatedBy: _b, ...body } = m;
+  body.legalBasis = 'Quyết định phân cấp quản lý thiết bị CNTT của UBND Thành phố (ví dụ minh họa)';
+  await s.admin.put('/api/v1/matrix', body);
+  // Tickets from Friday afternoon, so on Monday morning some are past their targets and others due
+  // soon, as in a real queue (targets count working hours only).
+  clock.advanceMinutes(-66 * 60);
+  await seedTickets(w);
+  clock.advanceMinutes(66 * 60);
+  fleet = await seedFleet(s, w, clock);
+  clock.advanceMinutes(15);
+  for (const t of (await w.it.client.get('/api/v1/tickets?limit=100')).body.items) tickets.set(t.title, t.id);
+  await s.admin.post(`/api/v1/units/${w.otherWard.code}/enrollment-tokens`, { maxUses: 20 });
 });
 afterAll(async () => {
   await browser?.close();
   await s?.stop();
 });
 
-const PAGES: { name: string; path: string; heading: RegExp }[] = [
+interface Screen {
+  name: string;
+  path: string;
+  heading: RegExp;
+  /** Who looks at it (default: admin). */
+  as?: 'it' | 'head';
+}
+
+/** The main pages, as the person who uses each. Built after seeding (it names real ids). */
+const PAGES = (): Screen[] => [
   { name: 'home', path: '/', heading: /Xin chào/ },
   { name: 'units-tree', path: '/admin/units', heading: /Thành phố Hà Nội/ },
   { name: 'unit-ward', path: `/admin/units/${units[0]!.code}`, heading: new RegExp(units[0]!.name) },
@@ -58,7 +73,68 @@ const PAGES: { name: string; path: string; heading: RegExp }[] = [
   { name: 'users', path: '/admin/users', heading: /Người dùng/ },
   { name: 'user-new', path: '/admin/users/new', heading: /Thêm người dùng/ },
   { name: 'enrollment', path: '/admin/enrollment', heading: /Mã đăng ký máy trạm/ },
+  { name: 'calendar', path: '/admin/calendar', heading: /Lịch làm việc/ },
   { name: 'not-found', path: '/khong-co-trang-nay', heading: /Không tìm thấy trang/ },
+  { name: 'home-it', path: '/', heading: /Xin chào, Trần Văn Minh/, as: 'it' },
+  { name: 'queue', path: '/queue', heading: /Hàng đợi của tôi/, as: 'it' },
+  { name: 'queue-history', path: '/queue?status=all', heading: /Hàng đợi của tôi/, as: 'it' },
+  {
+    name: 'ticket-in-progress',
+    path: `/tickets/${tickets.get('Mất kết nối tới Cổng dịch vụ công quốc gia')}`,
+    heading: /Mất kết nối tới Cổng dịch vụ công quốc gia/,
+    as: 'it',
+  },
+  {
+    name: 'ticket-awaiting-approval',
+    path: `/tickets/${tickets.get('Thay máy quét tài liệu tốc độ cao tại quầy tiếp nhận')}`,
+    heading: /Thay máy quét tài liệu tốc độ cao/,
+    as: 'it',
+  },
+  { name: 'ticket-new', path: '/tickets/new', heading: /Tạo phiếu sự cố/, as: 'it' },
+  { name: 'matrix', path: '/matrix', heading: /Ma trận bảo trì/, as: 'it' },
+  { name: 'matrix-rules', path: '/matrix/rules', heading: /Ma trận bảo trì/, as: 'it' },
+  {
+    name: 'matrix-simulate',
+    path: `/matrix/simulate?unit=${w.ward.code}&category=peripheral&severity=major&cost=25+tri%E1%BB%87u`,
+    heading: /Ai sẽ xử lý/,
+    as: 'it',
+  },
+  { name: 'matrix-versions', path: '/matrix/versions', heading: /Các phiên bản/, as: 'it' },
+  {
+    name: 'matrix-diff',
+    path: '/matrix/diff?from=1&to=2',
+    heading: /Thay đổi từ phiên bản 1 đến 2/,
+    as: 'it',
+  },
+  { name: 'matrix-edit', path: '/matrix/edit', heading: /Chỉnh sửa ma trận/ },
+  { name: 'fleet', path: '/fleet', heading: /Thành phố Hà Nội/, as: 'it' },
+  { name: 'fleet-ward', path: `/fleet/units/${w.ward.code}`, heading: /Phường Ba Đình/, as: 'it' },
+  { name: 'device', path: `/fleet/devices/${fleet.diskLow.deviceId}`, heading: /MOTCUA-BD-02/, as: 'it' },
+  {
+    name: 'device-missing-scanner',
+    path: `/fleet/devices/${fleet.noScanner.deviceId}`,
+    heading: /MOTCUA-BD-03/,
+    as: 'it',
+  },
+  {
+    name: 'ticket-agent-disk',
+    path: `/tickets/${tickets.get('Ổ đĩa C: sắp đầy trên máy MOTCUA-BD-02')}`,
+    heading: /Ổ đĩa C: sắp đầy/,
+    as: 'it',
+  },
+  { name: 'windows', path: '/fleet/windows', heading: /Khung bảo trì/, as: 'it' },
+  {
+    name: 'policy',
+    path: `/admin/policy/${w.ward.code}`,
+    heading: /Chính sách kiểm tra: Phường Ba Đình/,
+    as: 'it',
+  },
+  { name: 'home-head', path: '/', heading: /Xin chào, Nguyễn Thị Hương/, as: 'head' },
+  { name: 'fleet-head', path: '/fleet', heading: /Phường Ba Đình/, as: 'head' },
+  { name: 'approvals', path: '/approvals', heading: /Chờ tôi duyệt/, as: 'head' },
+  { name: 'queue-head', path: '/queue', heading: /Phiếu sự cố/, as: 'head' },
+  { name: 'deputies', path: '/deputies', heading: /Ủy quyền/, as: 'head' },
+  { name: 'notifications', path: '/notifications', heading: /Thông báo/, as: 'head' },
 ];
 
 async function visit(page: Page, path: string) {
@@ -75,7 +151,9 @@ describe('in English', () => {
     await signIn(page, s.url, 'admin', ADMIN_PASSWORD);
     await page.click('button[name=lang][value=en]');
     await page.waitForLoadState();
-    for (const p of PAGES.filter((x) => ['home', 'units-tree', 'user-new', 'enrollment'].includes(x.name))) {
+    for (const p of PAGES().filter((x) =>
+      ['home', 'units-tree', 'user-new', 'enrollment', 'matrix'].includes(x.name),
+    )) {
       await visit(page, p.path);
       expect(await page.getAttribute('html', 'lang')).toBe('en');
       expect(await overflowsHorizontally(page)).toBe(false);
@@ -93,12 +171,21 @@ describe.each([
     const ctx = await newContext(browser, { viewport });
     const page = await ctx.newPage();
     await signIn(page, s.url, 'admin', ADMIN_PASSWORD);
-    for (const p of PAGES) {
-      await visit(page, p.path);
-      expect(await page.locator('h1').first().textContent()).toMatch(p.heading);
-      expect(await overflowsHorizontally(page), `${p.name} overflows at ${label}`).toBe(false);
-      await screenshot(page, `${p.name}-${label}`);
+    const people = {
+      it: await newContext(browser, { viewport }).then((c) => c.newPage()),
+      head: await newContext(browser, { viewport }).then((c) => c.newPage()),
+    };
+    await signIn(people.it, s.url, w.it.username, TEST_PASSWORD);
+    await signIn(people.head, s.url, w.head.username, TEST_PASSWORD);
+    for (const p of PAGES()) {
+      const pg = p.as ? people[p.as] : page;
+      await visit(pg, p.path);
+      expect(await pg.locator('h1').first().textContent()).toMatch(p.heading);
+      expect(await overflowsHorizontally(pg), `${p.name} overflows at ${label}`).toBe(false);
+      await screenshot(pg, `${p.name}-${label}`);
     }
+    await people.it.context().close();
+    await people.head.context().close();
     // The tree of the city lists its communes 50 at a time, page after page, each unit once.
     await page.goto(`${s.url}/admin/units`);
     const seen: string[] = [];
@@ -115,7 +202,7 @@ describe.each([
 
     const head = await newContext(browser, { viewport });
     const hp = await head.newPage();
-    await signIn(hp, s.url, 'nguyen.thi.huong', 'mật-khẩu-thử-nghiệm');
+    await signIn(hp, s.url, 'nguyen.thi.huong', TEST_PASSWORD);
     expect(await overflowsHorizontally(hp)).toBe(false);
     await screenshot(hp, `home-unit-head-${label}`);
     await head.close();

@@ -7,7 +7,11 @@
 export const STYLES = `
 :root {
   --font: "Segoe UI", system-ui, -apple-system, "Noto Sans", Roboto, "Helvetica Neue", Arial, "DejaVu Sans", sans-serif;
-  --mono: "Cascadia Mono", Consolas, "DejaVu Sans Mono", "Liberation Mono", ui-monospace, monospace;
+  --mono: "Cascadia Mono", Consolas, "Liberation Mono", "DejaVu Sans Mono", ui-monospace, monospace;
+  /* For text that may be Vietnamese (the JSON editors): DejaVu and Liberation Mono lack the stacked
+     diacritics (ồ, ố, ể, ỗ render as ô + a loose mark on lang="vi" pages), so only fonts known to carry
+     them, then the sans-serif stack — legible beats monospaced. */
+  --mono-vi: "Cascadia Mono", Consolas, "Noto Sans Mono", "Segoe UI", system-ui, "Noto Sans", "DejaVu Sans", sans-serif;
   --text: #17212b;
   --muted: #4a5565;
   --bg: #f3f5f8;
@@ -112,6 +116,8 @@ footer.site { color: var(--muted); font-size: .82rem; text-align: center; paddin
 .stat { display: flex; flex-direction: column; gap: .15rem; }
 .stat .value { font-size: 1.9rem; font-weight: 700; line-height: 1.1; }
 .stat .label { color: var(--muted); }
+.stat-attention { border-color: var(--warn); border-left-width: 5px; }
+.stat ul.plain li { display: flex; flex-wrap: wrap; gap: 0 .5rem; justify-content: space-between; }
 .stat ul { margin: .25rem 0 0; padding-left: 1.1rem; color: var(--muted); font-size: .9rem; }
 dl.facts { display: grid; grid-template-columns: minmax(8rem, max-content) 1fr; gap: .35rem 1rem; margin: 0; }
 dl.facts dt { color: var(--muted); }
@@ -152,7 +158,7 @@ table.data th { background: #e9eef4; font-size: .85rem; font-weight: 600; color:
 table.data tbody tr:last-child td { border-bottom: 0; }
 table.data tbody tr:hover { background: #f8fafc; }
 table.data td.wrap { overflow-wrap: anywhere; min-width: 12rem; }
-table.data td.num, table.data th.num { text-align: right; font-variant-numeric: tabular-nums; }
+table.data td.num, table.data th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .tree-name { display: flex; align-items: baseline; gap: .5rem; }
 .tree-name .indent { color: var(--border-strong); }
 .pager { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: center; gap: .5rem; padding: .6rem .85rem; border-top: 1px solid var(--border); background: #fafbfc; font-size: .9rem; }
@@ -162,11 +168,11 @@ table.data td.num, table.data th.num { text-align: right; font-variant-numeric: 
 form.stack { display: flex; flex-direction: column; gap: 1rem; max-width: 40rem; }
 .field { display: flex; flex-direction: column; gap: .25rem; }
 .field label, .field .label { font-weight: 600; }
-.field .hint { color: var(--muted); font-size: .875rem; }
+.field .hint, p.hint { color: var(--muted); font-size: .875rem; }
 .field .error { color: var(--danger); font-size: .9rem; font-weight: 600; }
 .field .error::before { content: "⚠ "; }
 .opt { font-weight: 400; color: var(--muted); font-size: .875rem; }
-input[type="text"], input[type="password"], input[type="number"], input[type="search"], select, textarea {
+input[type="text"], input[type="password"], input[type="number"], input[type="search"], input[type="date"], select, textarea {
   font: inherit; color: inherit; width: 100%; max-width: 32rem; padding: .5rem .65rem; min-height: 2.6rem;
   border: 1px solid var(--border-strong); border-radius: var(--radius); background: #fff;
 }
@@ -213,12 +219,159 @@ fieldset .row + .row { margin-top: .75rem; }
 .countdown-overdue { color: var(--danger); font-weight: 700; }
 .countdown-soon { color: var(--warn); font-weight: 600; }
 
+
+/* ---- header: notifications ---- */
+.bell { text-decoration: none; border: 1px solid rgba(255,255,255,.6); border-radius: var(--radius); padding: .3rem .6rem; font-size: .85rem; white-space: nowrap; min-height: 2rem; display: inline-flex; align-items: center; }
+.bell:hover { background: rgba(255,255,255,.15); }
+.bell-unread { background: #f0b400; color: #1d1d1d !important; border-color: #f0b400; font-weight: 700; }
+.bell-unread:hover { background: #ffd04d; }
+
+/* ---- lists: filters and figures ---- */
+.filters { display: flex; flex-wrap: wrap; gap: .75rem 1rem; align-items: flex-end; padding: .85rem 1rem; }
+.filters .field { flex: 1 1 11rem; min-width: 0; }
+.filters .field input, .filters .field select { max-width: none; }
+.filters .field.check { flex: 1 1 100%; }
+.filters .field.check label { font-weight: 400; display: flex; gap: .5rem; align-items: center; }
+.filters .form-actions { flex: 0 0 auto; }
+input[type="checkbox"] { width: 1.15rem; height: 1.15rem; margin: 0; accent-color: var(--primary); }
+.stats { display: flex; flex-wrap: wrap; gap: .75rem; margin-bottom: 1rem; }
+.stat-inline { background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius); padding: .5rem 1rem; display: flex; align-items: baseline; gap: .5rem; }
+.stat-inline .value { font-size: 1.5rem; font-weight: 700; font-variant-numeric: tabular-nums; }
+.stat-inline .label { color: var(--muted); }
+.stat-danger { border-color: var(--danger); background: var(--danger-soft); }
+.stat-danger .value { color: var(--danger); }
+.deadline { display: flex; flex-direction: column; align-items: flex-start; gap: .1rem; }
+table.data.compact th, table.data.compact td { padding: .35rem .6rem; }
+
+/* ---- ticket page ---- */
+.ticket-layout { display: grid; gap: 1rem; grid-template-columns: minmax(0, 1fr); }
+.ticket-layout > * > .card:last-child { margin-bottom: 0; }
+@media (min-width: 60rem) {
+  .ticket-layout { grid-template-columns: minmax(0, 1fr) 22rem; align-items: start; }
+  .ticket-side { grid-column: 2; grid-row: 1; position: sticky; top: .5rem; }
+  .ticket-main { grid-column: 1; grid-row: 1; }
+}
+.ticket-main .card, .ticket-side .card { margin-bottom: 1rem; }
+dl.facts.facts-tight { grid-template-columns: minmax(7rem, max-content) 1fr; gap: .3rem .75rem; }
+.money { font-size: 1.15rem; font-variant-numeric: tabular-nums; }
+.pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+pre.json { background: #f7f9fb; border: 1px solid var(--border); border-radius: var(--radius); padding: .6rem .75rem; overflow: auto; max-height: 24rem; font-family: var(--mono-vi); font-size: .85rem; white-space: pre-wrap; overflow-wrap: anywhere; }
+blockquote { margin: .35rem 0 0; padding: .35rem .75rem; border-left: 3px solid var(--border-strong); background: #f7f9fb; white-space: pre-wrap; overflow-wrap: anywhere; }
+.action-form { padding-top: .75rem; border-top: 1px solid var(--neutral-soft); margin-top: .75rem; }
+.actions-card h2 + .action-form { border-top: 0; margin-top: 0; padding-top: 0; }
+.action-form h3 { margin-bottom: .25rem; }
+form.stack.action-form { gap: .6rem; max-width: none; }
+.assign-row { display: flex; flex-wrap: wrap; gap: .75rem 1.25rem; align-items: flex-end; }
+.assign-form { flex: 1 1 18rem; }
+.assign-form .field { flex: 1 1 12rem; }
+textarea { font: inherit; color: inherit; width: 100%; max-width: 40rem; padding: .5rem .65rem; border: 1px solid var(--border-strong); border-radius: var(--radius); background: #fff; resize: vertical; }
+textarea[aria-invalid="true"] { border-color: var(--danger); border-width: 2px; }
+.btn-danger { background: #fff; color: var(--danger); border-color: var(--danger); }
+.btn-danger:hover { background: var(--danger-soft); color: var(--danger); }
+ol.chain { list-style: none; margin: 0 0 .75rem; padding: 0; }
+ol.chain li { border-left: 4px solid var(--border); padding: .4rem .75rem; margin-bottom: .5rem; background: #fafbfc; border-radius: 0 var(--radius) var(--radius) 0; }
+ol.chain li.chain-approve { border-left-color: var(--ok); }
+ol.chain li.chain-reject { border-left-color: var(--danger); }
+ol.chain li.chain-current { border-left-color: var(--warn); background: var(--warn-soft); }
+.chain-head { margin-bottom: .2rem; }
+ol.timeline { list-style: none; margin: 0 0 .75rem; padding: 0 0 0 1rem; border-left: 2px solid var(--border); }
+ol.timeline li { position: relative; padding: 0 0 .85rem .5rem; }
+ol.timeline li::before { content: ""; position: absolute; left: -1.4rem; top: .45rem; width: .7rem; height: .7rem; border-radius: 50%; background: var(--surface); border: 2px solid var(--primary); }
+.tl-head { display: flex; flex-wrap: wrap; gap: 0 .35rem; align-items: baseline; }
+.tl-time { margin-left: auto; color: var(--muted); font-size: .875rem; }
+.tl-details { color: var(--text); font-size: .95rem; }
+svg.chart { display: block; width: 100%; max-width: 100%; height: auto; margin: .5rem 0 1rem; background: #fff; }
+
+
+/* ---- approvals inbox ---- */
+.inbox-item { border-left: 4px solid var(--warn); }
+.inbox-head { display: flex; flex-wrap: wrap; justify-content: space-between; gap: .5rem 1rem; align-items: flex-start; }
+.inbox-head h2 { margin: 0; font-size: 1.1rem; overflow-wrap: anywhere; flex: 1 1 18rem; }
+.inbox-cost { text-align: right; display: flex; flex-direction: column; }
+.inbox-cost .label { color: var(--muted); font-size: .85rem; }
+.inbox-cost .money { font-size: 1.35rem; }
+details.explain { margin: .5rem 0 .75rem; }
+details.explain summary { cursor: pointer; color: var(--primary); }
+details.explain p { margin: .5rem 0 0; }
+form.decide { max-width: none; gap: .6rem; margin-top: .5rem; }
+
+/* ---- notifications ---- */
+ul.notes { list-style: none; margin: 0; padding: 0; }
+ul.notes li { display: flex; gap: .75rem; align-items: flex-start; justify-content: space-between; padding: .65rem .85rem; border-bottom: 1px solid var(--neutral-soft); }
+ul.notes li.note-unread { background: #fffaf0; }
+.note-text { overflow-wrap: anywhere; }
+
+
+/* ---- maintenance matrix ---- */
+.grid-scroll { overflow-x: auto; margin-bottom: 1rem; border: 1px solid var(--border); border-radius: var(--radius); background: var(--surface); }
+table.mgrid { border-collapse: collapse; width: 100%; min-width: 44rem; font-size: .875rem; }
+table.mgrid th, table.mgrid td { border: 1px solid var(--neutral-soft); padding: .35rem .5rem; vertical-align: top; text-align: left; }
+table.mgrid thead th { background: #e9eef4; font-weight: 600; }
+table.mgrid .band-range { display: block; font-weight: 400; color: var(--muted); font-size: .8rem; }
+table.mgrid th.cat { background: #f4f6f9; width: 8rem; }
+table.mgrid th.sev { background: #fafbfc; font-weight: 500; width: 7rem; white-space: nowrap; }
+table.mgrid tr.cat-first > * { border-top: 2px solid var(--border-strong); }
+td.mcell { min-width: 9rem; }
+td.mcell > * { display: block; }
+td.mcell a { overflow-wrap: anywhere; }
+.mcell-a0 { background: #fff; }
+.mcell-a1 { background: #f1f6fd; }
+.mcell-a2 { background: #e3edf9; }
+.mcell-a3 { background: #d3e2f5; }
+.mcell-gap { background: var(--danger-soft); color: var(--danger); outline: 2px solid var(--danger); outline-offset: -2px; }
+.mcell-overlap { background: var(--warn-soft); color: var(--warn); outline: 2px solid var(--warn); outline-offset: -2px; }
+ul.cells { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: .35rem; }
+ul.cells li { padding: .2rem .55rem; border-radius: var(--radius); font-size: .875rem; }
+textarea.code { font-family: var(--mono-vi); font-size: .85rem; max-width: none; line-height: 1.4; white-space: pre; overflow: auto; }
+form.stack.wide { max-width: none; }
+ol.inline-list { margin: 0; padding-left: 1.25rem; }
+.rules { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fill, minmax(22rem, 1fr)); }
+.rules .card { margin-bottom: 0; }
+.rules h2 { font-size: 1rem; overflow-wrap: anywhere; }
+:target { scroll-margin-top: 1rem; }
+article.rule:target { outline: 3px solid #f0b400; }
+.diff-old { background: #fff1f1; }
+.diff-new { background: #eefaf2; }
+.explain-text { color: var(--muted); margin-top: .75rem; }
+
+
+/* ---- fleet ---- */
+.section-head { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: baseline; gap: .25rem 1rem; }
+.section-head h2 { margin-bottom: .5rem; }
+.health { gap: .25rem .6rem; }
+.readings { display: grid; gap: 1rem; grid-template-columns: minmax(0, 1fr); margin-bottom: 1rem; }
+.readings h3 { margin-bottom: .35rem; }
+.hb { white-space: nowrap; font-size: .9rem; }
+.hb strong { font-variant-numeric: tabular-nums; }
+.hb-silent { color: var(--danger); }
+.hb-degraded { color: var(--warn); }
+.hb-maintenance { color: var(--muted); }
+.hb-ok { color: var(--ok); }
+.stat-silent .value { color: var(--danger); }
+.stat-degraded .value { color: var(--warn); }
+.stat-ok .value { color: var(--ok); }
+.stat-maintenance .value { color: var(--muted); }
+table.plain-table { border: 1px solid var(--border); border-radius: var(--radius); }
+ul.expected li { display: flex; flex-wrap: wrap; gap: .35rem; align-items: baseline; }
+li.exp-missing { background: var(--danger-soft); padding-left: .5rem; }
+.checks { display: flex; flex-wrap: wrap; gap: .35rem 1rem; }
+.checks label { display: inline-flex; gap: .35rem; align-items: center; font-weight: 400; }
+input[type="datetime-local"] { font: inherit; color: inherit; width: 100%; max-width: 32rem; padding: .5rem .65rem; min-height: 2.6rem; border: 1px solid var(--border-strong); border-radius: var(--radius); background: #fff; }
+
 /* ---- phones: stack table rows as cards ---- */
 @media (max-width: 47.99rem) {
   h1 { font-size: 1.35rem; }
   main { padding: 1rem .75rem 1.5rem; }
   .topbar-inner { padding: .4rem .75rem; gap: .25rem .75rem; }
   .mainnav { order: 3; flex-basis: 100%; }
+  .mainnav ul { flex-wrap: wrap; }
+  .mainnav a { padding: .35rem .6rem; }
+  .filters .field { flex: 1 1 9rem; }
+  .stats { gap: .5rem; }
+  .stat-inline { padding: .35rem .75rem; }
+  .stat-inline .value { font-size: 1.25rem; }
+  .rules { grid-template-columns: minmax(0, 1fr); }
+  .inbox-cost { text-align: left; }
   .userbox { margin-left: auto; }
   .userbox .who { display: none; }
   .brand small { display: none; }

@@ -69,6 +69,15 @@ function Header({ ctx }: { ctx: PageCtx }) {
         )}
         <div class="userbox">
           {ctx.user && <Who user={ctx.user} ctx={ctx} />}
+          {ctx.user && (
+            <a
+              href="/notifications"
+              class={ctx.unread > 0 ? 'bell bell-unread' : 'bell'}
+              aria-current={ctx.path === '/notifications' ? 'page' : undefined}
+            >
+              {t.notifications.link(ctx.unread)}
+            </a>
+          )}
           <LanguageSwitch ctx={ctx} />
           {ctx.user && (
             <form method="post" action="/logout" class="inline-form">
@@ -143,16 +152,38 @@ export function PageHead(props: { title: string; lead?: Child; actions?: Child; 
 }
 
 /** Second-level navigation of a section (e.g. Administration: units, users, tokens). */
-export function SubNav({ ctx, entries }: { ctx: PageCtx; entries: NavEntry[] }) {
+export function SubNav({ ctx, entries, label }: { ctx: PageCtx; entries: NavEntry[]; label?: string }) {
   if (entries.length < 2) return null;
   const current = currentEntry(entries, ctx.path);
   return (
-    <nav class="subnav" aria-label={ctx.t.nav.adminSection}>
+    <nav class="subnav" aria-label={label ?? ctx.t.nav.adminSection}>
       <ul>
         {entries.map((e) => (
           <li>
             <a href={e.href} aria-current={e === current ? 'page' : undefined}>
               {ctx.t.nav[e.key]}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+/** Tabs of a section whose entries are not navigation data (matrix, approvals): label and href. */
+export function Tabs(props: {
+  label: string;
+  current: string;
+  tabs: { href: string; label: string; id: string }[];
+}) {
+  if (props.tabs.length < 2) return null;
+  return (
+    <nav class="subnav" aria-label={props.label}>
+      <ul>
+        {props.tabs.map((tab) => (
+          <li>
+            <a href={tab.href} aria-current={tab.id === props.current ? 'page' : undefined}>
+              {tab.label}
             </a>
           </li>
         ))}

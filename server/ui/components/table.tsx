@@ -61,12 +61,14 @@ export function Pager(props: {
   cursor?: string;
   nextCursor: string | null;
   count: number;
+  /** The query parameter carrying the cursor (a page with two lists gives each its own). */
+  param?: string;
 }) {
   const { t } = props.ctx;
   const href = (cursor?: string) => {
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(props.params ?? {})) if (v) q.set(k, v);
-    if (cursor) q.set('cursor', cursor);
+    if (cursor) q.set(props.param ?? 'cursor', cursor);
     const s = q.toString();
     return s ? `${props.base}?${s}` : props.base;
   };

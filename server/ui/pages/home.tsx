@@ -7,12 +7,20 @@ import type { PageCtx } from '../page-context.js';
 export function HomePage(props: {
   ctx: PageCtx;
   panels: { id: string; body: Child }[];
-  can: { createUnit: boolean; createUser: boolean; createToken: boolean };
+  can: {
+    createUnit: boolean;
+    createUser: boolean;
+    createToken: boolean;
+    createTicket: boolean;
+    delegate: boolean;
+  };
 }) {
   const { ctx, can } = props;
   const { t } = ctx;
   const user = ctx.user!;
   const actions = [
+    can.createTicket && { href: '/tickets/new', label: t.queue.create },
+    can.delegate && { href: '/deputies', label: t.home.actionDelegate },
     can.createUnit && { href: '/admin/units/new', label: t.home.actionCreateUnit },
     can.createUser && { href: '/admin/users/new', label: t.home.actionCreateUser },
     can.createToken && { href: '/admin/enrollment', label: t.home.actionCreateToken },

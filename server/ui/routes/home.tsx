@@ -18,6 +18,8 @@ export const homePages = new Hono<UiEnv>().get('/', async (c) => {
     createUnit: grantsFor(p.grants, 'unit.write').length > 0,
     createUser: grantsFor(p.grants, 'user.write').length > 0,
     createToken: grantsFor(p.grants, 'enrollment.create').length > 0,
+    createTicket: grantsFor(p.grants, 'ticket.create').length > 0,
+    delegate: p.grants.some((g) => !g.deputyOf && (g.role === 'unit_head' || g.role === 'it_staff')),
   };
   return render(c, <HomePage ctx={ctx} panels={panels} can={can} />);
 });

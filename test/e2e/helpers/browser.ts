@@ -81,8 +81,14 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
-/** True when the page needs horizontal scrolling (a layout bug at that width). */
+/**
+ * True when the page is wider than the screen it was opened on (a layout bug at that width). Measured
+ * against the configured viewport, not `innerWidth`: a phone browser zooms out to fit wide content,
+ * which widens `innerWidth` and would hide the very overflow we look for.
+ */
 export async function overflowsHorizontally(page: Page): Promise<boolean> {
+  const width = page.viewportSize()?.width ?? 0;
   // A string, not a function: the test program is typed without the DOM library.
-  return page.evaluate<boolean>('document.documentElement.scrollWidth > window.innerWidth + 1');
+  const scroll = await page.evaluate<number>('document.documentElement.scrollWidth');
+  return scroll > width + 1;
 }
