@@ -84,9 +84,11 @@ class Api {
 const T = {
   start: {
     vi: (url: string) =>
-      `\n=== onestop-care — bản trình diễn ===\nMở ${url} trong trình duyệt (giao diện) hoặc dùng API ${url}/api/v1/… với một tài khoản dưới đây.`,
+      `\n=== onestop-care — bản trình diễn ===\nMở ${url} trong trình duyệt (giao diện) hoặc dùng API ${url}/api/v1/… với một tài khoản dưới đây.\n` +
+      `Nên xem: ${url}/queue (hàng đợi phiếu), ${url}/fleet (tình trạng máy quầy), ${url}/approvals (phê duyệt chi phí, đăng nhập lãnh đạo).`,
     en: (url: string) =>
-      `\n=== onestop-care — demo ===\nOpen ${url} in a browser (web UI) or call ${url}/api/v1/… with one of the accounts below.`,
+      `\n=== onestop-care — demo ===\nOpen ${url} in a browser (web UI) or call ${url}/api/v1/… with one of the accounts below.\n` +
+      `Worth a look: ${url}/queue (ticket queue), ${url}/fleet (counter PCs' health), ${url}/approvals (cost approvals, as a unit head).`,
   },
   accounts: { vi: 'Tài khoản (mật khẩu chỉ hiện một lần):', en: 'Accounts (passwords are shown once):' },
   tree: {
