@@ -7,7 +7,7 @@
  *   tsx agent/simulate/fleet.ts --server URL --token ENROLLMENT_TOKEN --count 50 [--interval-sec 5]
  *     [--prefix PC] [--data-dir DIR] [--minutes N]
  */
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -132,7 +132,11 @@ export class VirtualAgent {
 }
 
 export class Fleet {
-  constructor(readonly agents: VirtualAgent[]) {}
+  constructor(
+    readonly agents: VirtualAgent[],
+    /** A temp folder made for this fleet, removed on stop. */
+    private readonly ownRoot?: string,
+  ) {}
 
   /** PCs whose unit code (or hostname) matches. */
   select(pred: (a: VirtualAgent) => boolean): VirtualAgent[] {
@@ -145,6 +149,7 @@ export class Fleet {
 
   async stop(): Promise<void> {
     await Promise.all(this.agents.map((a) => a.close()));
+    if (this.ownRoot) rmSync(this.ownRoot, { recursive: true, force: true });
   }
 }
 
@@ -161,7 +166,7 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
     const spread = opts.intervalMs ?? 10_000;
     a.start(Math.floor(a.pc.random() * spread));
   }
-  return new Fleet(agents);
+  return new Fleet(agents, opts.dataRoot ? undefined : root);
 }
 
 // ---- command line ------------------------------------------------------------------------------

@@ -7,14 +7,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_VERSION } from '../../agent/version.js';
 import { zReport } from '../../shared/schemas/agent.js';
-import { AgentBundle, tempDataDir } from './helpers/agent-process.js';
+import { AgentBundle, removeTempDataDirs, tempDataDir } from './helpers/agent-process.js';
 import { StubServer } from './helpers/stub-server.js';
 
 let bundle: AgentBundle;
 beforeAll(async () => {
   bundle = await AgentBundle.build();
 });
-afterAll(() => bundle?.remove());
+afterAll(() => {
+  bundle?.remove();
+  removeTempDataDirs();
+});
 
 async function enrolled(stub: StubServer): Promise<string> {
   const dir = tempDataDir();

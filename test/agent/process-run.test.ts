@@ -7,14 +7,17 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zReport } from '../../shared/schemas/agent.js';
-import { AgentBundle, tempDataDir, until } from './helpers/agent-process.js';
+import { AgentBundle, removeTempDataDirs, tempDataDir, until } from './helpers/agent-process.js';
 import { StubServer } from './helpers/stub-server.js';
 
 let bundle: AgentBundle;
 beforeAll(async () => {
   bundle = await AgentBundle.build();
 });
-afterAll(() => bundle?.remove());
+afterAll(() => {
+  bundle?.remove();
+  removeTempDataDirs();
+});
 
 /** Fast clocks: a report every 100 ms, each delivered at once, retries from 200 ms to 800 ms. */
 const FAST = {

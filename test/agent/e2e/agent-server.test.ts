@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zReport } from '../../../shared/schemas/agent.js';
 import { createUnit, unique } from '../../helpers/factories.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
-import { AgentBundle, tempDataDir, until } from '../helpers/agent-process.js';
+import { AgentBundle, removeTempDataDirs, tempDataDir, until } from '../helpers/agent-process.js';
 
 /** Fast clocks for a test: reports every 150 ms, retries from 100 ms up to 600 ms; never leave loopback. */
 const FAST = {
@@ -84,6 +84,7 @@ describe('agent ↔ server, end to end', () => {
     tcpTarget?.close();
     await server?.stop();
     bundle?.remove();
+    removeTempDataDirs();
   });
 
   async function enrollNew(): Promise<{ data: string; deviceId: string; unitCode: string }> {

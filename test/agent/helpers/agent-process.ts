@@ -93,8 +93,17 @@ export class AgentProcess {
   }
 }
 
+const created: string[] = [];
+
 export function tempDataDir(): string {
-  return mkdtempSync(join(tmpdir(), 'agent-data-'));
+  const d = mkdtempSync(join(tmpdir(), 'agent-data-'));
+  created.push(d);
+  return d;
+}
+
+/** Removes every folder tempDataDir() made in this process (call it in afterAll). */
+export function removeTempDataDirs(): void {
+  for (const d of created.splice(0)) rmSync(d, { recursive: true, force: true });
 }
 
 /** Polls until `fn` returns a truthy value (no fixed sleeps in tests). */

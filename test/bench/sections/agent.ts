@@ -16,7 +16,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NODE_FLAGS } from '../../../agent/service/units.js';
-import { AgentBundle, tempDataDir, until } from '../../agent/helpers/agent-process.js';
+import { AgentBundle, removeTempDataDirs, tempDataDir, until } from '../../agent/helpers/agent-process.js';
 import { createUnit, unique } from '../../helpers/factories.js';
 import { startTestServer } from '../../helpers/server.js';
 
@@ -311,6 +311,7 @@ export async function run(): Promise<void> {
     for (const t of targets) t.close();
     await server.stop();
     bundle.remove();
+    removeTempDataDirs();
     rmSync(work, { recursive: true, force: true });
   }
 }
