@@ -293,5 +293,6 @@ describe('data folder lock', () => {
     // A pid that does not exist.
     writeFileSync(path, '2147483646\n');
     acquireLock(path)();
+    (await import('node:fs')).rmSync(dir, { recursive: true, force: true });
   });
 });
