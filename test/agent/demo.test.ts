@@ -1,0 +1,68 @@
+/**
+ * `npm run demo`, compressed: the real server, a Hanoi tree, users, a simulated fleet and the
+ * scripted faults — the narrator must see tickets open, group and recover.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type RunningDemo, runDemo } from '../../agent/simulate/demo.js';
+import { districtCode, loadHanoiUnits, parseCsv, pickUnits } from '../../agent/simulate/hanoi-units.js';
+import { until } from './helpers/agent-process.js';
+
+describe('Hanoi reference data', () => {
+  it('reads all 126 units with their real codes, names and former districts', () => {
+    const all = loadHanoiUnits();
+    expect(all).toHaveLength(126);
+    expect(all.filter((u) => u.type === 'phuong')).toHaveLength(51);
+    expect(all.find((u) => u.code === '00004')).toEqual({
+      code: '00004',
+      name: 'Phường Ba Đình',
+      type: 'phuong',
+      formerDistrict: 'Quận Ba Đình',
+    });
+    expect(pickUnits(all, 3).map((u) => u.name)).toEqual([
+      'Phường Ba Đình',
+      'Phường Hoàn Kiếm',
+      'Phường Tây Hồ',
+    ]);
+    expect(districtCode('Quận Đống Đa')).toBe('Q-DONG-DA');
+    expect(districtCode('Thị xã Sơn Tây')).toBe('TX-SON-TAY');
+    expect(parseCsv('a,"b, ""c""",d\r\n1,2,3\n')).toEqual([
+      ['a', 'b, "c"', 'd'],
+      ['1', '2', '3'],
+    ]);
+  });
+});
+
+describe('npm run demo (compressed)', () => {
+  let demo: RunningDemo | undefined;
+  const lines: string[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'demo-'));
+  afterAll(async () => {
+    await demo?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('narrates tickets opening, grouping and recovering', async () => {
+    demo = await runDemo({
+      port: 0,
+      levels: 2,
+      units: 6,
+      pcs: 2,
+      intervalSec: 2,
+      timeScale: 0.1,
+      lang: 'en',
+      dataDir: dir,
+      print: (l) => lines.push(l),
+    });
+    const text = () => lines.join('\n');
+    expect(text()).toContain(`Open ${demo.url} in a browser`);
+    expect(demo.accounts.map((a) => a.role).sort()).toEqual(
+      expect.arrayContaining(['admin', 'it_staff', 'unit_head', 'viewer']),
+    );
+    await until(() => /TICKET #\d+ opened: .*Máy quét hồ sơ/.test(text()), 'the scanner ticket', 40_000, 200);
+    await until(() => /TICKET #\d+ opened: .*, upstream\//.test(text()), 'the upstream ticket', 40_000, 200);
+    await until(() => /→ resolved/.test(text()), 'a recovery', 60_000, 200);
+  }, 120_000);
+});
