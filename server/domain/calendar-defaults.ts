@@ -2,7 +2,7 @@
  * The default working calendar installed for a new root unit: Vietnamese state-agency hours and
  * public holidays (Labour Code 2019, Art. 112), with the official 2026 dates and computed proposals
  * for the following years. Source notes travel with the data so an administrator knows what to
- * confirm. See /work/shared/data/vn-holidays.md for every source quoted here.
+ * confirm. The sources (Labour Code 2019 Art. 112, the 2026 decisions) are quoted beside each date below.
  */
 import {
   type Bilingual,

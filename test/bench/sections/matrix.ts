@@ -14,15 +14,10 @@ import {
 } from '../../../server/domain/matrix.js';
 import type { Matrix, MatrixRule } from '../../../shared/schemas/matrix.js';
 
-const CSV = new URL('../../../../shared/data/hanoi-units-2025.csv', import.meta.url);
+const CSV = new URL('../../../agent/simulate/data/hanoi-units-2025.csv', import.meta.url);
 
 function hanoiTree(): UnitNode[] {
-  let text: string;
-  try {
-    text = readFileSync(CSV, 'utf8');
-  } catch {
-    text = readFileSync('/work/shared/data/hanoi-units-2025.csv', 'utf8');
-  }
+  const text = readFileSync(CSV, 'utf8');
   const lines = text.trim().split('\n').slice(1);
   const nodes: UnitNode[] = [{ id: 'hn', code: 'HN', level: 'city', parentId: null }];
   const districts = new Map<string, string>();

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unstable_startWorker } from 'wrangler';
+import { loadHanoiUnits } from '../../../agent/simulate/hanoi-units.js';
 import { ApiClient } from '../../helpers/http.js';
 import { startTestServer } from '../../helpers/server.js';
 import { quietWrangler, ROOT, WRANGLER_BIN, WRANGLER_TOML } from '../../workers/wrangler-env.js';
@@ -16,11 +17,7 @@ const ADMIN_PASSWORD = 'mật-khẩu-đo-hiệu-năng';
 const ROUNDS = 200;
 
 function communes(): { code: string; name: string }[] {
-  const csv = readFileSync('/work/shared/data/hanoi-units-2025.csv', 'utf8').split('\n').slice(1);
-  return csv.filter(Boolean).map((line) => {
-    const [code, name] = line.split(',');
-    return { code: code!, name: name! };
-  });
+  return loadHanoiUnits().map(({ code, name }) => ({ code, name }));
 }
 
 function pct(xs: number[], p: number): number {
