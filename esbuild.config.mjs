@@ -1,6 +1,8 @@
 // Builds the two command-line programs into dist/ (not committed). The server keeps node_modules
-// external (libSQL is native); the agent is one self-contained file to copy onto a counter PC.
+// external (libSQL is native); the agent is two self-contained files to copy onto a counter PC
+// (agent/bundle.mjs: the agent, and its inventory collector kept apart).
 import { build } from 'esbuild';
+import { buildAgent } from './agent/bundle.mjs';
 
 const common = {
   bundle: true,
@@ -21,5 +23,5 @@ await Promise.all([
     outfile: 'dist/onestop-server.mjs',
     packages: 'external',
   }),
-  build({ ...common, entryPoints: ['agent/cli.ts'], outfile: 'dist/onestop-agent.mjs' }),
+  buildAgent({ outdir: 'dist', sourcemap: true }),
 ]);

@@ -1,12 +1,13 @@
 /**
  * onestop-agent command line (PROTOCOL.md "Command line"): enroll | run | once | status, plus
- * install-service. Parses arguments, picks the language, dispatches, maps outcomes to exit codes:
+ * install-service and inventory. Parses arguments, picks the language, dispatches, maps outcomes to exit codes:
  * 0 ok, 1 runtime failure, 2 usage or configuration error (always with a message saying what to fix).
  */
 import { parseArgs } from 'node:util';
 import { type CommandContext, ExitError, type Io } from './commands/context.js';
 import { enrollCommand } from './commands/enroll.js';
 import { installServiceCommand } from './commands/install-service.js';
+import { inventoryCommand } from './commands/inventory.js';
 import { onceCommand } from './commands/once.js';
 import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
@@ -25,15 +26,18 @@ const OPTIONS = {
   print: { type: 'boolean' },
   user: { type: 'string' },
   'unit-dir': { type: 'string' },
+  proxy: { type: 'string' },
+  json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
 
 /** Which options each command takes (beyond --data-dir, --lang, --help). */
 const ALLOWED: Record<string, string[]> = {
-  enroll: ['server', 'token', 'hardware-id'],
+  enroll: ['server', 'token', 'hardware-id', 'proxy'],
   run: [],
   once: ['dry-run'],
+  inventory: ['json'],
   status: [],
   'install-service': ['print', 'user', 'unit-dir'],
 };
@@ -110,6 +114,8 @@ export async function main(argv: string[], env: Record<string, string | undefine
         return await onceCommand(ctx);
       case 'status':
         return await statusCommand(ctx);
+      case 'inventory':
+        return await inventoryCommand(ctx);
       default:
         return await installServiceCommand(ctx);
     }

@@ -4,10 +4,12 @@
  * service account only, inheritance cut) set with icacls — see agent/README.md.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AgentConfig } from '../shared/schemas/agent.js';
+import type { AgentConfig, Inventory } from '../shared/schemas/agent.js';
 import { checkAgentConfig } from './config-check.js';
+import { normalizeInventory } from './inventory/normalize.js';
+import { type AgentFileSettings, checkFileSettings } from './net/proxy.js';
 import { writeFileAtomic } from './spool/atomic-file.js';
 
 export interface Identity {
@@ -27,6 +29,8 @@ export interface AgentStatus {
   /** Set when the server answered 401/403 to this agent's token; cleared by a new enrollment. */
   authRejectedAt?: string;
   authRejectedDetail?: string;
+  /** Stamp (mtime:size) of the inventory.json last put into a report. */
+  inventorySent?: string;
 }
 
 /** Well-known SIDs: names differ by Windows language, SIDs do not. */
@@ -62,7 +66,10 @@ export function windowsAclArgs(dir: string, serviceSid: string = WINDOWS_SIDS.lo
 
 /** What an agent folder may contain (see agent/README.md). */
 const AGENT_FILES =
-  /^(identity\.json|token|config\.json|status\.json|hardware-id|agent\.lock|spool(\..+)?|[^/]*\.tmp)$/;
+  /^(identity\.json|token|config\.json|status\.json|settings\.json|inventory\.json|hardware-id|agent\.lock|spool(\..+)?|[^/]*\.tmp)$/;
+
+/** inventory.json is a few KiB; anything far larger is not ours. */
+const MAX_INVENTORY_FILE = 1024 * 1024;
 
 export class DataDir {
   constructor(readonly dir: string) {}
@@ -84,6 +91,12 @@ export class DataDir {
   }
   get lockFile() {
     return join(this.dir, 'agent.lock');
+  }
+  get inventoryFile() {
+    return join(this.dir, 'inventory.json');
+  }
+  get settingsFile() {
+    return join(this.dir, 'settings.json');
   }
 
   /**
@@ -167,5 +180,55 @@ export class DataDir {
   /** Status is informative only: written without fsync, at most once per report. */
   writeStatus(s: AgentStatus): Promise<void> {
     return writeFileAtomic(this.statusFile, JSON.stringify(s), { mode: 0o600, durable: false });
+  }
+
+  /** Settings given at enrollment (the proxy); {} when there are none. Throws when the file is damaged. */
+  readSettings(): AgentFileSettings {
+    if (!existsSync(this.settingsFile)) return {};
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(this.settingsFile, 'utf8'));
+    } catch (e) {
+      throw new Error(`${this.settingsFile}: ${(e as Error).message}`);
+    }
+    const v = checkFileSettings(raw);
+    if (!v.ok) throw new Error(`${this.settingsFile}: ${v.error}`);
+    return v.value;
+  }
+
+  async writeSettings(s: AgentFileSettings): Promise<void> {
+    await writeFileAtomic(this.settingsFile, JSON.stringify(s, null, 2), { mode: 0o600 });
+    if (process.platform !== 'win32') chmodSync(this.settingsFile, 0o600);
+  }
+
+  /** Modification time and size of inventory.json (cheap: `run` looks every report), or undefined. */
+  inventoryStamp(): string | undefined {
+    const st = statSync(this.inventoryFile, { throwIfNoEntry: false });
+    return st ? `${st.mtimeMs}:${st.size}` : undefined;
+  }
+
+  /** The last inventory taken, cleaned to the contract's bounds; undefined when missing or unusable. */
+  readInventory(): Inventory | undefined {
+    try {
+      if (statSync(this.inventoryFile).size > MAX_INVENTORY_FILE) return undefined;
+      return normalizeInventory(JSON.parse(readFileSync(this.inventoryFile, 'utf8'))) ?? undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Writes inventory.json atomically under a name of its own (the service and a person running
+   * `inventory` may write at once). Run as root on Linux, the file is handed to the folder's owner,
+   * so the service account can read what an administrator collected.
+   */
+  async writeInventory(inv: Inventory): Promise<void> {
+    const f = this.inventoryFile;
+    await writeFileAtomic(f, JSON.stringify(inv), { mode: 0o600, tmp: `${f}.${process.pid}.tmp` });
+    if (process.platform !== 'win32') {
+      chmodSync(f, 0o600);
+      const owner = statSync(this.dir);
+      if (process.getuid?.() === 0 && owner.uid !== 0) chownSync(f, owner.uid, owner.gid);
+    }
   }
 }

@@ -11,9 +11,11 @@ const M = {
     vi: `Cách dùng: onestop-agent <lệnh> [tùy chọn]
 
 Lệnh:
-  enroll --server URL --token MÃ_ĐĂNG_KÝ   đăng ký máy này với máy chủ
+  enroll --server URL --token MÃ_ĐĂNG_KÝ [--proxy URL|direct]
+                                           đăng ký máy này với máy chủ (qua proxy HTTP nếu cần)
   run                                      thu thập và gửi báo cáo theo chu kỳ (chạy như dịch vụ)
   once [--dry-run]                         thu thập một báo cáo, in ra JSON, gửi đi (trừ khi --dry-run)
+  inventory [--json]                       kiểm kê phần cứng/phần mềm ngay; báo cáo kế tiếp gửi kèm kết quả
   status                                   định danh, máy chủ, lần gửi thành công gần nhất, số báo cáo chờ gửi
   install-service [--print] [--user TÊN]   cài dịch vụ hệ thống (systemd trên Linux; hướng dẫn cho Windows)
 
@@ -25,9 +27,11 @@ Mã thoát: 0 thành công, 1 lỗi khi chạy, 2 lỗi cách dùng hoặc cấu
     en: `Usage: onestop-agent <command> [options]
 
 Commands:
-  enroll --server URL --token ENROLLMENT_TOKEN   enroll this PC with the server
+  enroll --server URL --token ENROLLMENT_TOKEN [--proxy URL|direct]
+                                                 enroll this PC with the server (through an HTTP proxy if needed)
   run                                            collect and report on the server's interval (as a service)
   once [--dry-run]                               collect one report, print it as JSON, send it (unless --dry-run)
+  inventory [--json]                             take the hardware/software inventory now; the next report carries it
   status                                         identity, server, last success, spool depth
   install-service [--print] [--user NAME]        install the system service (systemd on Linux; instructions for Windows)
 
@@ -120,7 +124,9 @@ Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error.`,
   Lỗi gần nhất:       {lastError}
   Báo cáo chờ gửi:    {pending} ({bytes})
   Đã bỏ / cách ly:    {dropped} / {quarantined}
-  Dịch vụ đang chạy:  {running}`,
+  Dịch vụ đang chạy:  {running}
+  Proxy:              {proxy}
+  Kiểm kê gần nhất:   {inventoryAt}`,
     en: `  Data folder:        {dataDir}
   Server:             {server}
   Device id:          {deviceId}
@@ -131,7 +137,9 @@ Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error.`,
   Last error:         {lastError}
   Spooled reports:    {pending} ({bytes})
   Dropped / quarantined: {dropped} / {quarantined}
-  Service running:    {running}`,
+  Service running:    {running}
+  Proxy:              {proxy}
+  Last inventory:     {inventoryAt}`,
   },
   statusRevoked: {
     vi: '  TRẠNG THÁI: máy chủ đã từ chối mã của máy lúc {at}. Cần đăng ký lại.',
@@ -155,6 +163,55 @@ Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error.`,
     en: 'Service installation is not supported on {platform}; run "onestop-agent run" under the system’s service manager.',
   },
   runtimeError: { vi: 'Lỗi: {detail}', en: 'Error: {detail}' },
+  badProxy: {
+    vi: 'Cấu hình proxy không dùng được: {detail}. Dùng dạng http://[tài_khoản:mật_khẩu@]máy-proxy:cổng, hoặc --proxy direct để kết nối thẳng.',
+    en: 'The proxy setting cannot be used: {detail}. Use http://[user:password@]proxy-host:port, or --proxy direct for a direct connection.',
+  },
+  inventorySentMark: { vi: 'đã gửi', en: 'sent' },
+  inventoryPendingMark: { vi: 'chờ gửi kèm báo cáo kế tiếp', en: 'goes with the next report' },
+  viaProxy: { vi: 'qua proxy {proxy}', en: 'through proxy {proxy}' },
+  inventorySaved: {
+    vi: 'Đã kiểm kê trong {seconds} giây và lưu vào {file}; báo cáo kế tiếp của dịch vụ sẽ gửi kèm kết quả.',
+    en: 'Inventory taken in {seconds} s and saved to {file}; the service’s next report will carry it.',
+  },
+  inventoryNotSaved: {
+    vi: 'Đã kiểm kê trong {seconds} giây (máy chưa đăng ký nên kết quả không được lưu).',
+    en: 'Inventory taken in {seconds} s (this PC is not enrolled, so it was not saved).',
+  },
+  inventorySaveFailed: {
+    vi: 'Không lưu được kết quả kiểm kê vào {file}: {detail}. Chạy với quyền quản trị hoặc chọn --data-dir khác.',
+    en: 'Could not save the inventory to {file}: {detail}. Run as administrator/root or choose another --data-dir.',
+  },
+  inventoryPartErrors: {
+    vi: 'Không đọc được: {parts}.',
+    en: 'Could not read: {parts}.',
+  },
+  inventorySummary: {
+    vi: `  Máy:            {machine}
+  Số sê-ri:       {serial}
+  BIOS/UEFI:      {bios}
+  Bo mạch chủ:    {board}
+  CPU:            {cpu}
+  RAM:            {ram}
+  Ổ cứng:         {disks}
+  Hệ điều hành:   {os}
+  Card mạng:      {network}
+  Màn hình:       {displays}
+  Máy in:         {printers}
+  Thiết bị USB:   {usb}`,
+    en: `  Machine:        {machine}
+  Serial number:  {serial}
+  BIOS/UEFI:      {bios}
+  Baseboard:      {board}
+  CPU:            {cpu}
+  RAM:            {ram}
+  Disks:          {disks}
+  OS:             {os}
+  Network:        {network}
+  Displays:       {displays}
+  Printers:       {printers}
+  USB devices:    {usb}`,
+  },
 } as const satisfies Record<string, { vi: string; en: string }>;
 
 export type MsgKey = keyof typeof M;

@@ -4,7 +4,7 @@
  * The same class drives the real agent (`run`, `once`) and every virtual agent of the simulator.
  */
 import { getHeapStatistics } from 'node:v8';
-import type { AgentConfig, Report } from '../shared/schemas/agent.js';
+import type { AgentConfig, Inventory, Report } from '../shared/schemas/agent.js';
 import { type Collector, type CollectorError, runCollectors } from './collectors/collector.js';
 import type { AgentStatus } from './data-dir.js';
 import { Delivery, type DrainResult } from './delivery.js';
@@ -54,6 +54,14 @@ export interface RunnerOptions {
   minDeliveryMs?: number;
   /** Log process.memoryUsage() every N collections (diagnostics; ONESTOP_AGENT_MEMLOG_EVERY). */
   memLogEvery?: number;
+  /** Where a new inventory appears (inventory.json); it rides along with the next report (ADR 0520). */
+  inventory?: InventorySource;
+}
+
+export interface InventorySource {
+  /** Changes whenever a new inventory is written (cheap: checked at every report). */
+  stamp(): string | undefined;
+  read(): Inventory | undefined;
 }
 
 export type RunEnd = { kind: 'stopped' } | { kind: 'unauthorized'; detail: string };
@@ -110,10 +118,27 @@ export class AgentRunner {
       agent: { version: this.o.version, spooled: c.pending, dropped: c.dropped, quarantined: c.quarantined },
       extraErrors: this.pendingErrors.splice(0),
     });
+    const inventoryStamp = this.newInventory(report);
     await this.o.spool.append(seq, JSON.stringify(report));
     // Events of the append itself (a refused write, a drop) go into the next report.
     this.absorbSpoolEvents();
+    if (inventoryStamp) {
+      // Spooled, so it will be sent: remember it (status.json) so a restart does not send it again.
+      this.status = { ...this.status, inventorySent: inventoryStamp };
+      await this.o.saveStatus?.(this.status).catch(() => {});
+    }
     return report;
+  }
+
+  /** Attaches an inventory not sent yet; returns its stamp, or undefined when there is none. */
+  private newInventory(report: Report): string | undefined {
+    const src = this.o.inventory;
+    const stamp = src?.stamp();
+    if (!src || !stamp || stamp === this.status.inventorySent) return undefined;
+    const inv = src.read();
+    if (inv) report.inventory = inv;
+    // An unreadable file is marked as seen too: it is not retried at every report.
+    return stamp;
   }
 
   /** Sends what is due now (used by `once`; `run` uses the background pump). */

@@ -24,6 +24,8 @@ export interface CommandContext {
     print?: boolean;
     user?: string;
     'unit-dir'?: string;
+    proxy?: string;
+    json?: boolean;
   };
 }
 

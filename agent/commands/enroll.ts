@@ -5,11 +5,12 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { readHardwareId } from '../host-id.js';
 import { t } from '../i18n.js';
+import { parseProxyUrl } from '../net/proxy.js';
 import { enroll, TransportError } from '../net/transport.js';
 import { Spool } from '../spool/spool.js';
 import { AGENT_VERSION } from '../version.js';
 import { type CommandContext, ExitError } from './context.js';
-import { lockDataDir, userAgent } from './load.js';
+import { lockDataDir, proxyRoute, userAgent } from './load.js';
 
 export async function enrollCommand(ctx: CommandContext): Promise<number> {
   const { lang, values: v, data } = ctx;
@@ -23,11 +24,21 @@ export async function enrollCommand(ctx: CommandContext): Promise<number> {
   } catch {
     throw new ExitError(2, t(lang, 'badServerUrl', { url: v.server }));
   }
+  if (v.proxy !== undefined && v.proxy !== 'direct') {
+    try {
+      parseProxyUrl(v.proxy);
+    } catch (e) {
+      throw new ExitError(2, t(lang, 'badProxy', { detail: `--proxy: ${(e as Error).message}` }));
+    }
+  }
   try {
     data.ensure();
   } catch (e) {
     throw new ExitError(2, t(lang, 'dataDirUnusable', { dir: data.dir, detail: (e as Error).message }));
   }
+  // Enrolling again without --proxy keeps the proxy stored the first time (a damaged file is replaced
+  // when --proxy is given, and is a configuration error otherwise).
+  const proxy = proxyRoute(ctx, server.href, v.proxy ?? storedProxy(ctx) ?? '');
   const release = lockDataDir(ctx);
   try {
     const hardwareId = v['hardware-id'] ?? (await readHardwareId()) ?? localFallbackId(data.dir);
@@ -43,11 +54,13 @@ export async function enrollCommand(ctx: CommandContext): Promise<number> {
           os: { platform: process.platform, release: os.release(), arch: process.arch },
           agentVersion: AGENT_VERSION,
         },
-        { userAgent: userAgent() },
+        { userAgent: userAgent(), proxy },
       );
     } catch (e) {
       const err = e as TransportError;
-      const detail = err.message;
+      const detail = proxy
+        ? `${err.message} (${t(lang, 'viaProxy', { proxy: `${proxy.url.host}, ${proxy.source}` })})`
+        : err.message;
       if (err instanceof TransportError && err.kind === 'unauthorized')
         throw new ExitError(2, t(lang, 'enrollRejected', { detail }));
       if (err instanceof TransportError && (err.kind === 'rejected' || err.kind === 'unexpected'))
@@ -78,6 +91,7 @@ export async function enrollCommand(ctx: CommandContext): Promise<number> {
       res.agentToken,
       res.config,
     );
+    if (v.proxy !== undefined) await data.writeSettings({ ...readSettingsOrEmpty(ctx), proxy: v.proxy });
     const st = data.readStatus();
     await data.writeStatus({
       ...st,
@@ -96,6 +110,22 @@ export async function enrollCommand(ctx: CommandContext): Promise<number> {
     return 0;
   } finally {
     release();
+  }
+}
+
+function storedProxy(ctx: CommandContext): string | undefined {
+  try {
+    return ctx.data.readSettings().proxy;
+  } catch (e) {
+    throw new ExitError(2, t(ctx.lang, 'badProxy', { detail: (e as Error).message }));
+  }
+}
+
+function readSettingsOrEmpty(ctx: CommandContext) {
+  try {
+    return ctx.data.readSettings();
+  } catch {
+    return {};
   }
 }
 

@@ -3,6 +3,7 @@ import type { AgentConfig } from '../../shared/schemas/agent.js';
 import type { Identity } from '../data-dir.js';
 import { t } from '../i18n.js';
 import { acquireLock, LockedError } from '../lock.js';
+import { type ProxyRoute, proxyFor } from '../net/proxy.js';
 import { AgentTransport } from '../net/transport.js';
 import { Spool } from '../spool/spool.js';
 import { AGENT_VERSION } from '../version.js';
@@ -52,8 +53,23 @@ export async function openSpool(ctx: CommandContext): Promise<Spool> {
   }
 }
 
-export function transportFor(identity: Identity, token: string): AgentTransport {
-  return new AgentTransport(identity.server, token, { userAgent: userAgent() });
+/**
+ * The proxy to reach `server` with: `setting` (enroll --proxy) or the one stored in the data folder,
+ * else HTTPS_PROXY/HTTP_PROXY/NO_PROXY. A proxy that is configured but unusable is exit 2.
+ */
+export function proxyRoute(ctx: CommandContext, server: string, setting?: string): ProxyRoute | undefined {
+  try {
+    return proxyFor(new URL(server), { setting: setting ?? ctx.data.readSettings().proxy, env: ctx.env });
+  } catch (e) {
+    throw new ExitError(2, t(ctx.lang, 'badProxy', { detail: (e as Error).message }));
+  }
+}
+
+export function transportFor(ctx: CommandContext, identity: Identity, token: string): AgentTransport {
+  return new AgentTransport(identity.server, token, {
+    userAgent: userAgent(),
+    proxy: proxyRoute(ctx, identity.server),
+  });
 }
 
 /** A config that collects what needs no server policy (used before the first config arrives). */

@@ -13,6 +13,7 @@ import { EMPTY_CONFIG, loadIdentity, lockDataDir, openSpool, transportFor, userA
 export async function onceCommand(ctx: CommandContext): Promise<number> {
   if (ctx.values['dry-run']) return dryRun(ctx);
   const { identity, token } = loadIdentity(ctx);
+  const transport = transportFor(ctx, identity, token);
   const release = lockDataDir(ctx);
   const spool = await openSpool(ctx).catch((e) => {
     release();
@@ -22,7 +23,7 @@ export async function onceCommand(ctx: CommandContext): Promise<number> {
     const runner = new AgentRunner(
       {
         spool,
-        transport: transportFor(identity, token),
+        transport,
         config: ctx.data.readConfig() ?? EMPTY_CONFIG,
         collectors: defaultCollectors({ userAgent: userAgent(), loopbackOnly: ctx.settings.loopbackOnly }),
         version: AGENT_VERSION,
@@ -30,6 +31,7 @@ export async function onceCommand(ctx: CommandContext): Promise<number> {
         backoff: ctx.settings.backoff,
         saveConfig: (c) => ctx.data.writeConfig(c),
         saveStatus: (st) => ctx.data.writeStatus(st),
+        inventory: { stamp: () => ctx.data.inventoryStamp(), read: () => ctx.data.readInventory() },
       },
       ctx.data.readStatus(),
     );

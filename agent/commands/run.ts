@@ -1,6 +1,8 @@
 /** `onestop-agent run`: the service. Stops cleanly on SIGTERM/SIGINT; exit 2 when the token is refused. */
 import { defaultCollectors } from '../collectors/index.js';
 import { t } from '../i18n.js';
+import { InventorySchedule } from '../inventory/schedule.js';
+import { redactProxy } from '../net/proxy.js';
 import { AgentRunner, stderrLog } from '../runner.js';
 import { AGENT_VERSION } from '../version.js';
 import type { CommandContext } from './context.js';
@@ -8,6 +10,7 @@ import { EMPTY_CONFIG, loadIdentity, lockDataDir, openSpool, transportFor, userA
 
 export async function runCommand(ctx: CommandContext): Promise<number> {
   const { identity, token } = loadIdentity(ctx);
+  const transport = transportFor(ctx, identity, token);
   const release = lockDataDir(ctx);
   const spool = await openSpool(ctx).catch((e) => {
     release();
@@ -24,7 +27,7 @@ export async function runCommand(ctx: CommandContext): Promise<number> {
   const runner = new AgentRunner(
     {
       spool,
-      transport: transportFor(identity, token),
+      transport,
       config: ctx.data.readConfig() ?? EMPTY_CONFIG,
       collectors: defaultCollectors({
         userAgent: userAgent(),
@@ -41,9 +44,19 @@ export async function runCommand(ctx: CommandContext): Promise<number> {
       minDeliveryMs: s.minDeliveryMs,
       saveConfig: (c) => ctx.data.writeConfig(c),
       saveStatus: (st) => ctx.data.writeStatus(st),
+      inventory: { stamp: () => ctx.data.inventoryStamp(), read: () => ctx.data.readInventory() },
     },
     ctx.data.readStatus(),
   );
+  const inventory = s.inventoryOff
+    ? undefined
+    : new InventorySchedule({
+        data: ctx.data,
+        log: stderrLog,
+        everyMs: s.inventoryEveryMs,
+        timeoutMs: s.inventoryTimeoutMs,
+        lang: ctx.lang,
+      });
   const c = spool.counters();
   stderrLog.info('agent.started', 'onestop-agent started', {
     version: AGENT_VERSION,
@@ -53,8 +66,10 @@ export async function runCommand(ctx: CommandContext): Promise<number> {
     spooled: c.pending,
     nextSeq: c.nextSeq,
     pid: process.pid,
+    proxy: transport.proxy ? `${redactProxy(transport.proxy.url.href)} (${transport.proxy.source})` : 'none',
   });
   try {
+    inventory?.start();
     const end = await runner.run(ac.signal);
     if (end.kind === 'unauthorized') {
       ctx.io.err(
@@ -70,6 +85,7 @@ export async function runCommand(ctx: CommandContext): Promise<number> {
     stderrLog.info('agent.stopped', 'onestop-agent stopped', { spooled: spool.counters().pending });
     return 0;
   } finally {
+    inventory?.stop();
     await spool.close();
     release();
   }

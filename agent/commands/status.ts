@@ -1,6 +1,7 @@
 /** `onestop-agent status`: identity, server, last success, spool depth. Read-only; safe while `run` runs. */
 import { t } from '../i18n.js';
 import { lockHolder } from '../lock.js';
+import { proxyFor, redactProxy } from '../net/proxy.js';
 import { Spool } from '../spool/spool.js';
 import { AGENT_VERSION } from '../version.js';
 import type { CommandContext, ExitError } from './context.js';
@@ -24,6 +25,22 @@ export async function statusCommand(ctx: CommandContext): Promise<number> {
   const spool = await Spool.inspect(data.spoolDir).catch(() => undefined);
   const cfg = data.readConfig();
   const pid = lockHolder(data.lockFile);
+  let proxy: string;
+  try {
+    const setting = data.readSettings().proxy;
+    const route = proxyFor(new URL(identity.server), { setting, env: ctx.env });
+    proxy = route
+      ? `${setting ? redactProxy(setting) : redactProxy(route.url.href)} (${route.source})`
+      : setting === 'direct'
+        ? 'direct (enroll --proxy direct)'
+        : t(lang, 'none');
+  } catch (e) {
+    proxy = `(${(e as Error).message})`;
+  }
+  const inv = data.readInventory();
+  const inventoryAt = inv
+    ? `${inv.collectedAt} (${t(lang, st.inventorySent === data.inventoryStamp() ? 'inventorySentMark' : 'inventoryPendingMark')})`
+    : t(lang, 'never');
   io.out(
     t(lang, 'statusLines', {
       dataDir: data.dir,
@@ -40,6 +57,8 @@ export async function statusCommand(ctx: CommandContext): Promise<number> {
       dropped: spool?.dropped ?? 0,
       quarantined: spool?.quarantined ?? 0,
       running: pid ? t(lang, 'yesPid', { pid }) : t(lang, 'no'),
+      proxy,
+      inventoryAt,
     }),
   );
   if (data.tokenTooOpen()) io.err(`WARNING: ${data.tokenFile} is readable by other users: chmod 600 it.`);

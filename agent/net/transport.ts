@@ -6,6 +6,7 @@ import type { AgentConfig, EnrollBody, ReportsResponse } from '../../shared/sche
 import { checkAgentConfig } from '../config-check.js';
 import { parseRetryAfter } from './backoff.js';
 import { HttpError, type HttpResponse, httpRequest } from './http-client.js';
+import type { ProxyRoute } from './proxy.js';
 
 export type FailureKind =
   | 'network' // connection refused, reset, DNS, TLS
@@ -32,13 +33,23 @@ export class TransportError extends Error {
 export interface TransportOptions {
   timeoutMs?: number;
   userAgent: string;
+  /** Reach the server through this proxy (agent/net/proxy.ts `proxyFor`). */
+  proxy?: ProxyRoute;
 }
 
 function classify(res: HttpResponse, what: string): TransportError {
   const s = res.status;
   const detail = problemDetail(res.body);
   const msg = `${what}: HTTP ${s}${detail ? ` — ${detail}` : ''}`;
-  if (s === 401 || s === 403) return new TransportError('unauthorized', msg, s);
+  // Only the server's own refusal (a JSON problem) means "this token is dead"; a proxy's or a captive
+  // portal's 401/403 page (HTML) is a network problem to retry, never a reason to stop the agent.
+  if ((s === 401 || s === 403) && isProblem(res)) return new TransportError('unauthorized', msg, s);
+  if (s === 407)
+    return new TransportError(
+      'unexpected',
+      `${what}: HTTP 407 from the proxy: check the proxy user and password`,
+      s,
+    );
   if (s === 413) return new TransportError('too-large', msg, s);
   if (s === 400 || s === 422) return new TransportError('rejected', msg, s);
   if (s === 429)
@@ -51,6 +62,10 @@ function classify(res: HttpResponse, what: string): TransportError {
   if (s >= 500)
     return new TransportError('server', msg, s, parseRetryAfter(header(res, 'retry-after'), Date.now()));
   return new TransportError('unexpected', msg, s);
+}
+
+function isProblem(res: HttpResponse): boolean {
+  return /^application\/(problem\+)?json\b/i.test(header(res, 'content-type') ?? '');
 }
 
 function header(res: HttpResponse, name: string): string | undefined {
@@ -107,6 +122,7 @@ export async function enroll(
     headers: { 'user-agent': opts.userAgent },
     body: JSON.stringify(body),
     timeoutMs: opts.timeoutMs ?? 30_000,
+    proxy: opts.proxy,
   });
   if (res.status !== 201 && res.status !== 200) throw classify(res, 'enroll');
   const v = parseJson(res, 'enroll') as Partial<EnrollResult>;
@@ -137,6 +153,11 @@ export class AgentTransport {
     this.reportsUrl = new URL('api/v1/agent/reports', base);
   }
 
+  /** The proxy this transport goes through, if any. */
+  get proxy(): ProxyRoute | undefined {
+    return this.opts.proxy;
+  }
+
   private headers(): Record<string, string> {
     return { authorization: `Bearer ${this.token}`, 'user-agent': this.opts.userAgent };
   }
@@ -150,6 +171,7 @@ export class AgentTransport {
       url: this.configUrl,
       headers,
       timeoutMs: this.opts.timeoutMs ?? 30_000,
+      proxy: this.opts.proxy,
     });
     if (res.status === 304) return { changed: false };
     if (res.status !== 200) throw classify(res, 'config');
@@ -170,6 +192,7 @@ export class AgentTransport {
       headers: this.headers(),
       body,
       timeoutMs: this.opts.timeoutMs ?? 60_000,
+      proxy: this.opts.proxy,
     });
     if (res.status !== 200) throw classify(res, 'reports');
     const v = parseJson(res, 'reports') as Partial<ReportsResponse>;

@@ -13,9 +13,13 @@ const isWindows = process.platform === 'win32';
 export async function writeFileAtomic(
   path: string,
   data: string,
-  opts: { mode?: number; durable?: boolean } = {},
+  opts: {
+    mode?: number;
+    durable?: boolean /** Temporary name, when several processes may write the file. */;
+    tmp?: string;
+  } = {},
 ): Promise<void> {
-  const tmp = `${path}.tmp`;
+  const tmp = opts.tmp ?? `${path}.tmp`;
   const fd = openSync(tmp, 'w', opts.mode ?? 0o600);
   try {
     const buf = Buffer.from(data, 'utf8');

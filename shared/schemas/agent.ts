@@ -131,6 +131,192 @@ export const zCollectorError = z.object({
   timedOut: z.boolean().optional(),
 });
 
+// ---- hardware and software inventory (optional, agent ≥ 0.2; ADR 0520) ---------------------------
+//
+// Descriptive only: nothing on the server decides on these values, so every field is optional, every
+// text a bounded string (never an enum: a newer agent's new disk type must not make an older server
+// refuse the whole report), and `null` means "the PC did not say". The agent normalises what it sends
+// to these bounds (agent/inventory/normalize.ts), so a valid agent never sends anything this refuses.
+
+/** A text value of the inventory: null when unknown (placeholders like "To Be Filled By O.E.M." included). */
+const zInvText = (max: number) => z.string().max(max).nullable().optional();
+const zInvCount = z.number().int().min(0).max(100_000).nullable().optional();
+const zInvBool = z.boolean().nullable().optional();
+const zInvBytes = zBytes.nullable().optional();
+
+/** Bounds of the inventory lists; the agent keeps the first N (ADR 0520). */
+export const INVENTORY_LIMITS = {
+  memoryModules: 32,
+  disks: 16,
+  network: 16,
+  displays: 8,
+  printers: 32,
+  usb: 64,
+  errors: 32,
+} as const;
+
+export const zInventory = z.object({
+  /** When the inventory was taken on the PC (its clock). */
+  collectedAt: zIsoDateTime,
+  agentVersion: z.string().max(64),
+  /** Wall time the collection took. */
+  durationMs: z.number().int().min(0).max(86_400_000).optional(),
+  system: z
+    .object({
+      manufacturer: zInvText(128),
+      model: zInvText(128),
+      version: zInvText(128),
+      serial: zInvText(128),
+      sku: zInvText(128),
+      chassis: zInvText(64),
+      virtual: zInvBool,
+    })
+    .optional(),
+  bios: z
+    .object({
+      vendor: zInvText(128),
+      version: zInvText(128),
+      /** YYYY-MM-DD as the firmware states it. */
+      releaseDate: zInvText(32),
+      uefi: zInvBool,
+    })
+    .optional(),
+  baseboard: z
+    .object({
+      manufacturer: zInvText(128),
+      model: zInvText(128),
+      version: zInvText(128),
+      serial: zInvText(128),
+      memorySlots: zInvCount,
+      memoryMaxBytes: zInvBytes,
+    })
+    .optional(),
+  cpu: z
+    .object({
+      manufacturer: zInvText(64),
+      brand: zInvText(128),
+      cores: zInvCount,
+      physicalCores: zInvCount,
+      processors: zInvCount,
+      speedGHz: z.number().min(0).max(100).nullable().optional(),
+    })
+    .optional(),
+  memory: z
+    .object({
+      /** Memory the operating system sees. */
+      totalBytes: zInvBytes,
+      /** Absent when the modules could not be read (e.g. Linux without root). */
+      modules: z
+        .array(
+          z.object({
+            slot: zInvText(64),
+            sizeBytes: zInvBytes,
+            type: zInvText(32),
+            speedMHz: zInvCount,
+            formFactor: zInvText(32),
+            manufacturer: zInvText(64),
+            partNumber: zInvText(64),
+            serial: zInvText(64),
+          }),
+        )
+        .max(INVENTORY_LIMITS.memoryModules)
+        .optional(),
+    })
+    .optional(),
+  disks: z
+    .array(
+      z.object({
+        model: zInvText(128),
+        vendor: zInvText(64),
+        serial: zInvText(128),
+        sizeBytes: zInvBytes,
+        /** `SSD`, `HDD`, or what the PC said (e.g. `SCM`, `Virtual`). */
+        type: zInvText(16),
+        /** `SATA`, `NVMe`, `USB`, `SCSI`, … */
+        interface: zInvText(32),
+        firmware: zInvText(64),
+      }),
+    )
+    .max(INVENTORY_LIMITS.disks)
+    .optional(),
+  os: z
+    .object({
+      platform: zInvText(32),
+      distro: zInvText(128),
+      release: zInvText(64),
+      build: zInvText(64),
+      codename: zInvText(64),
+      kernel: zInvText(128),
+      arch: zInvText(16),
+      hostname: zInvText(253),
+    })
+    .optional(),
+  network: z
+    .array(
+      z.object({
+        name: zInvText(128),
+        model: zInvText(128),
+        mac: zInvText(32),
+        speedMbps: z.number().min(0).max(10_000_000).nullable().optional(),
+        type: zInvText(16),
+        /** The adapter's IPv4 address (for remote support); never IPv6, gateways or DNS. */
+        ipv4: zInvText(15),
+        up: zInvBool,
+      }),
+    )
+    .max(INVENTORY_LIMITS.network)
+    .optional(),
+  displays: z
+    .array(
+      z.object({
+        vendor: zInvText(64),
+        model: zInvText(128),
+        serial: zInvText(64),
+        year: zInvCount,
+        widthPx: zInvCount,
+        heightPx: zInvCount,
+        connection: zInvText(32),
+        main: zInvBool,
+      }),
+    )
+    .max(INVENTORY_LIMITS.displays)
+    .optional(),
+  printers: z
+    .array(
+      z.object({
+        name: zInvText(200),
+        driver: zInvText(200),
+        status: zInvText(32),
+        local: zInvBool,
+        default: zInvBool,
+        shared: zInvBool,
+      }),
+    )
+    .max(INVENTORY_LIMITS.printers)
+    .optional(),
+  usb: z
+    .array(
+      z.object({
+        name: zInvText(200),
+        vendorId: zInvText(4),
+        productId: zInvText(4),
+        manufacturer: zInvText(128),
+        serial: zInvText(128),
+        type: zInvText(32),
+      }),
+    )
+    .max(INVENTORY_LIMITS.usb)
+    .optional(),
+  /** A part that could not be read (failed or timed out); the other parts are still sent. */
+  errors: z
+    .array(
+      z.object({ part: z.string().max(32), message: z.string().max(300), timedOut: z.boolean().optional() }),
+    )
+    .max(INVENTORY_LIMITS.errors)
+    .optional(),
+});
+export type Inventory = z.infer<typeof zInventory>;
+
 export const zReport = z.object({
   seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
   collectedAt: zIsoDateTime,
@@ -157,6 +343,8 @@ export const zReport = z.object({
     })
     .optional(),
   errors: z.array(zCollectorError).max(64).optional(),
+  /** The PC's hardware/software inventory: only in the first report after a new one was taken (ADR 0520). */
+  inventory: zInventory.optional(),
 });
 export type Report = z.infer<typeof zReport>;
 

@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { buildAgent } from '../../../agent/bundle.mjs';
 
 export interface AgentRun {
   code: number | null;
@@ -23,20 +23,8 @@ export class AgentBundle {
 
   static async build(): Promise<AgentBundle> {
     const dir = mkdtempSync(join(tmpdir(), 'agent-bundle-'));
-    const file = join(dir, 'onestop-agent.mjs');
-    await build({
-      entryPoints: [new URL('../../../agent/cli.ts', import.meta.url).pathname],
-      outfile: file,
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'esm',
-      logLevel: 'warning',
-      banner: {
-        js: '#!/usr/bin/env node\nimport { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);',
-      },
-    });
-    return new AgentBundle(dir, file);
+    const { main } = await buildAgent({ outdir: dir });
+    return new AgentBundle(dir, main);
   }
 
   /** Runs a command to completion. */
