@@ -185,6 +185,10 @@ export const devices = sqliteTable(
     peripheralsHash: text('peripherals_hash'),
     /** Per-device overrides of the unit's effective check policy. */
     policyOverride: json<Record<string, unknown>>('policy_override'),
+    /** The latest hardware/software inventory the agent sent (contract `Inventory`; ADR 0520). */
+    inventory: json<Record<string, unknown>>('inventory'),
+    /** When that inventory was taken on the PC (its clock, never ahead of the server's). */
+    inventoryAt: ts('inventory_at'),
     createdAt: ts('created_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
   },
@@ -259,6 +263,34 @@ export const peripheralsSeen = sqliteTable(
     lastSeenAt: ts('last_seen_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.deviceId, t.key] })],
+);
+
+/**
+ * What changed between two inventories of a device (a swapped disk, a removed RAM module, another
+ * board serial): a short history per device, newest kept (ADR 0522).
+ */
+export const deviceInventoryChanges = sqliteTable(
+  'device_inventory_changes',
+  {
+    id: text('id').primaryKey(),
+    deviceId: text('device_id').notNull(),
+    /** collectedAt of the inventory that showed the change. */
+    at: ts('at').notNull(),
+    /** Order among the changes of that inventory (identity first, then parts). */
+    ord: integer('ord').notNull().default(0),
+    /** collectedAt of the inventory it was compared with. */
+    previousAt: ts('previous_at'),
+    /** system | baseboard | bios | cpu | memory | memoryModule | disk | os | display */
+    component: text('component').notNull(),
+    /** added | removed | changed */
+    change: text('change').notNull(),
+    /** The field that changed (`serial`, `model`, `totalBytes`, …); null for added/removed. */
+    field: text('field'),
+    /** Values as the contract has them (JSON): the field's value, or the whole item added/removed. */
+    before: json<unknown>('before'),
+    after: json<unknown>('after'),
+  },
+  (t) => [index('inventory_changes_device').on(t.deviceId, t.at, t.ord)],
 );
 
 /** Check policy overrides of one unit (only the keys it sets). */

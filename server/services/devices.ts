@@ -1,11 +1,23 @@
-/** Devices as people see them: scoped list, one device with latest reading and inventory, revocation. */
+/**
+ * Devices as people see them: scoped list, one device with latest reading, peripherals seen, the
+ * hardware/software inventory and its change history (ADR 0522), revocation.
+ */
 import { and, eq, isNull } from 'drizzle-orm';
+import type { Inventory } from '../../shared/schemas/agent.js';
 import type { DeviceView, PeripheralInventoryItem } from '../../shared/schemas/devices.js';
 import type { PolicyPut } from '../../shared/schemas/policy.js';
-import { type DeviceWithUnit, deviceWithUnit, listDevices, peripheralsOf } from '../db/repos/devices.js';
+import {
+  type DeviceWithUnit,
+  deviceWithUnit,
+  inventoryChangesOf,
+  inventoryOf,
+  listDevices,
+  peripheralsOf,
+} from '../db/repos/devices.js';
 import { devices } from '../db/schema.js';
 import type { AppDeps } from '../deps.js';
 import { peripheralMatches } from '../domain/detection.js';
+import type { InventoryChange } from '../domain/inventory-changes.js';
 import { allowed, type Permission, scopeOf } from '../domain/scope.js';
 import { decodeCursor, encodeCursor } from '../http/pagination.js';
 import { fail } from '../http/problem.js';
@@ -14,6 +26,17 @@ import { audit } from './audit.js';
 import { type DevicePolicyView, devicePolicy, putDevicePolicy } from './policy.js';
 import type { UserPrincipal } from './principal.js';
 import { unitForCaller } from './units.js';
+
+/** One entry of a device's inventory history (GET /devices/:id `inventoryChanges`, newest first). */
+export interface InventoryChangeView extends InventoryChange {
+  /** When the inventory that showed the change was taken. */
+  at: string;
+  /** When the inventory it was compared with was taken. */
+  previousAt: string | null;
+}
+
+/** How many changes the device view carries. */
+export const INVENTORY_CHANGES_SHOWN = 50;
 
 export function deviceView(r: DeviceWithUnit): DeviceView {
   const d = r.d;
@@ -68,8 +91,13 @@ export async function deviceForCaller(deps: AppDeps, p: UserPrincipal, id: strin
 
 export async function deviceDetail(deps: AppDeps, p: UserPrincipal, id: string) {
   const r = await deviceForCaller(deps, p, id, 'device.read');
-  const policy = await devicePolicy(deps, r.d);
-  const rows = await peripheralsOf(deps.store.read, id);
+  const db = deps.store.read;
+  const [policy, rows, inv, changes] = await Promise.all([
+    devicePolicy(deps, r.d),
+    peripheralsOf(db, id),
+    inventoryOf(db, id),
+    inventoryChangesOf(db, id, INVENTORY_CHANGES_SHOWN),
+  ]);
   const peripherals: PeripheralInventoryItem[] = rows.map((x) => ({
     kind: x.kind,
     name: x.name,
@@ -102,7 +130,24 @@ export async function deviceDetail(deps: AppDeps, p: UserPrincipal, id: string) 
       }),
     ),
   }));
-  return { ...deviceView(r), latest: r.d.latest ?? null, peripherals, expectedPeripherals: expected };
+  const inventoryChanges: InventoryChangeView[] = changes.map((c) => ({
+    at: c.at.toISOString(),
+    previousAt: c.previousAt?.toISOString() ?? null,
+    component: c.component as InventoryChange['component'],
+    change: c.change as InventoryChange['change'],
+    ...(c.field ? { field: c.field } : {}),
+    ...(c.before !== null && c.before !== undefined ? { before: c.before } : {}),
+    ...(c.after !== null && c.after !== undefined ? { after: c.after } : {}),
+  }));
+  return {
+    ...deviceView(r),
+    latest: r.d.latest ?? null,
+    peripherals,
+    expectedPeripherals: expected,
+    inventory: (inv?.inventory ?? null) as Inventory | null,
+    inventoryAt: inv?.inventoryAt?.toISOString() ?? null,
+    inventoryChanges,
+  };
 }
 
 export async function revokeDevice(deps: AppDeps, p: UserPrincipal, id: string): Promise<DeviceView> {

@@ -43,6 +43,10 @@ const BATCH_KEYS = new Set(['reports']);
 const DISK_KEYS = new Set(['mount', 'fs', 'sizeBytes', 'usedBytes', 'smart']);
 const TARGET_KEYS = new Set(['id', 'ok', 'latencyMs', 'error']);
 const PERIPHERAL_KEYS = new Set(['kind', 'name', 'vendorId', 'productId', 'serial', 'connected']);
+/**
+ * `inventory` is deliberately absent: a report that carries one (one a day per PC; ADR 0520) always
+ * goes to zod, which checks the inventory's hundred-odd bounds — not worth a second, hand-written copy.
+ */
 const REPORT_KEYS = new Set([
   'seq',
   'collectedAt',

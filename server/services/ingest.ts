@@ -8,9 +8,13 @@
  * row is updated once per batch, and a device with no fault rows whose reports are all healthy skips
  * the fault engine entirely. Reports older than the newest already evaluated (a late spool, a
  * replay) are stored for history but never moved a hysteresis streak backwards in time.
+ *
+ * A report may carry the PC's inventory (once a day; ADR 0520): it is taken out of the report before
+ * the report is stored (raw history and `latest` stay small) and becomes the device's inventory,
+ * with the changes from the previous one recorded (ADR 0522) — in the same write, in a savepoint.
  */
-import { eq, sql } from 'drizzle-orm';
-import type { Report, ReportsResponse } from '../../shared/schemas/agent.js';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { Inventory, Report, ReportsResponse } from '../../shared/schemas/agent.js';
 import type { PolicyValues } from '../../shared/schemas/policy.js';
 import {
   type BatchRow,
@@ -25,10 +29,11 @@ import {
   type ReportKey,
   updateIngestedDevices,
 } from '../db/repos/reports.js';
-import { peripheralsSeen } from '../db/schema.js';
+import { deviceInventoryChanges, devices, peripheralsSeen } from '../db/schema.js';
 import type { Db, Tx } from '../db/store.js';
 import type { AppDeps } from '../deps.js';
 import { evaluateReport, type Observation } from '../domain/detection.js';
+import { inventoryChanges } from '../domain/inventory-changes.js';
 import { fail } from '../http/problem.js';
 import { newId } from '../security/crypto.js';
 import { type AgentPrincipal, badAgentToken } from './agent-enroll.js';
@@ -136,6 +141,8 @@ interface Job {
   policy: PolicyValues;
   inWindow: boolean;
   periphHash: string;
+  /** The newest inventory in this request, and the seq of the report that carried it. */
+  inventory?: { seq: number; value: Inventory };
   resolve: (r: ReportsResponse) => void;
   reject: (e: unknown) => void;
 }
@@ -303,6 +310,12 @@ async function writeGroup(tx: Db, deps: AppDeps, jobs: Job[]): Promise<Outcome[]
         await writeInventory(tx, d.id, newest.report, now);
         d.newHash = j.periphHash;
       }
+      const inv = j.inventory;
+      // Only from a report stored by this request: a replayed one's inventory was taken the first time.
+      if (inv && mine.some((r) => r.seq === inv.seq))
+        await (tx as unknown as Tx).transaction((sp) =>
+          storeInventory(sp as unknown as Db, d.id, inv.value, nowMs),
+        );
     } catch (error) {
       // Nothing of this request may stay: take its reports (and their batch) back out.
       await deleteReports(
@@ -359,6 +372,63 @@ async function writeGroup(tx: Db, deps: AppDeps, jobs: Job[]): Promise<Outcome[]
   return outcomes;
 }
 
+/** Changes kept per device (the newest). */
+export const INVENTORY_CHANGES_KEPT = 200;
+
+/**
+ * Makes `inv` the device's inventory unless a newer one is stored already (a late spool, a replay),
+ * and records what changed from the previous one, keeping the newest INVENTORY_CHANGES_KEPT.
+ * Reads happen before writes (the D1 store runs writes as one batch at commit).
+ */
+async function storeInventory(tx: Db, deviceId: string, inv: Inventory, nowMs: number): Promise<void> {
+  // The PC's clock may lead the server's (reports are accepted up to a day ahead): never store the future.
+  const atMs = Math.min(Date.parse(inv.collectedAt), nowMs);
+  const row = (
+    await tx
+      .select({ inventory: devices.inventory, inventoryAt: devices.inventoryAt })
+      .from(devices)
+      .where(eq(devices.id, deviceId))
+      .limit(1)
+  )[0];
+  if (!row || (row.inventoryAt && row.inventoryAt.getTime() >= atMs)) return;
+  const changes = row.inventory ? inventoryChanges(row.inventory as Inventory, inv) : [];
+  const at = new Date(atMs);
+  await tx
+    .update(devices)
+    .set({ inventory: inv as Record<string, unknown>, inventoryAt: at })
+    .where(eq(devices.id, deviceId));
+  if (changes.length === 0) return;
+  const older = await tx
+    .select({ id: deviceInventoryChanges.id })
+    .from(deviceInventoryChanges)
+    .where(eq(deviceInventoryChanges.deviceId, deviceId))
+    .orderBy(desc(deviceInventoryChanges.at), desc(deviceInventoryChanges.ord));
+  const drop = older.slice(Math.max(0, INVENTORY_CHANGES_KEPT - changes.length)).map((o) => o.id);
+  for (let i = 0; i < drop.length; i += 50)
+    await tx
+      .delete(deviceInventoryChanges)
+      .where(
+        and(
+          eq(deviceInventoryChanges.deviceId, deviceId),
+          inArray(deviceInventoryChanges.id, drop.slice(i, i + 50)),
+        ),
+      );
+  await tx.insert(deviceInventoryChanges).values(
+    changes.slice(0, INVENTORY_CHANGES_KEPT).map((c, ord) => ({
+      id: newId(nowMs),
+      deviceId,
+      at,
+      ord,
+      previousAt: row.inventoryAt,
+      component: c.component,
+      change: c.change,
+      field: c.field ?? null,
+      before: c.before ?? null,
+      after: c.after ?? null,
+    })),
+  );
+}
+
 /** The device's latest reading and last-seen time, ahead of the group's final device update. */
 async function markLatest(tx: Db, deviceId: string, r: Prepared, nowMs: number): Promise<void> {
   await tx.run(sql`UPDATE devices SET latest = ${JSON.stringify(r.report)}, latest_at = ${r.collectedAtMs},
@@ -372,6 +442,7 @@ export async function ingestReports(
 ): Promise<ReportsResponse> {
   const now = deps.clock.now();
   const { items, dupInBatch } = prepareBatch(reports, now.getTime());
+  const inventory = takeInventory(items);
   const policy = await devicePolicy(deps, agent);
   const inWindow = await deviceInWindow(deps, { id: agent.deviceId, unitId: agent.unitId }, now);
   const observations = new Map<number, Observation[]>();
@@ -392,7 +463,25 @@ export async function ingestReports(
     policy,
     inWindow,
     periphHash: cheapHash(peripheralsFingerprint(newest.report)),
+    inventory,
   });
+}
+
+/**
+ * Takes the inventories out of the reports (they are stored with the device, not in the raw history)
+ * and returns the newest, with the seq of the report that carried it.
+ */
+function takeInventory(items: Prepared[]): Job['inventory'] {
+  let best: Job['inventory'];
+  for (const it of items) {
+    const inv = it.report.inventory;
+    if (!inv) continue;
+    const { inventory: _, ...rest } = it.report;
+    it.report = rest;
+    if (!best || Date.parse(inv.collectedAt) > Date.parse(best.value.collectedAt))
+      best = { seq: it.seq, value: inv };
+  }
+  return best;
 }
 
 /** 53-bit string hash (cyrb53): change detection for the inventory, not security. */

@@ -1,11 +1,13 @@
 /** Devices: scoped listing with unit codes and open-ticket counts, one device with its inventory. */
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, sql } from 'drizzle-orm';
 import type { Scope } from '../../domain/scope.js';
-import { devices, peripheralsSeen, units } from '../schema.js';
+import { deviceInventoryChanges, devices, peripheralsSeen, units } from '../schema.js';
 import type { Db } from '../store.js';
 import { scopeCondition } from './units.js';
 
-export type DeviceRow = typeof devices.$inferSelect;
+/** A device row without its inventory (tens of KiB each: read only for one device, `inventoryOf`). */
+export type DeviceRow = Omit<typeof devices.$inferSelect, 'inventory'>;
+const { inventory: _inventory, ...deviceColumns } = getTableColumns(devices);
 
 const openTickets = sql<number>`(SELECT count(*) FROM tickets t WHERE t.device_id = ${devices.id}
   AND t.status NOT IN ('resolved', 'closed'))`;
@@ -17,7 +19,7 @@ export interface DeviceWithUnit {
   openTickets: number;
 }
 
-const columns = { d: devices, unitCode: units.code, unitPath: units.path, openTickets };
+const columns = { d: deviceColumns, unitCode: units.code, unitPath: units.path, openTickets };
 
 export async function listDevices(
   db: Db,
@@ -62,4 +64,28 @@ export async function peripheralsOf(db: Db, deviceId: string) {
     .from(peripheralsSeen)
     .where(eq(peripheralsSeen.deviceId, deviceId))
     .orderBy(asc(peripheralsSeen.kind), asc(peripheralsSeen.name));
+}
+
+/** The latest inventory of a device and when it was taken. */
+export async function inventoryOf(
+  db: Db,
+  deviceId: string,
+): Promise<{ inventory: Record<string, unknown> | null; inventoryAt: Date | null } | undefined> {
+  return (
+    await db
+      .select({ inventory: devices.inventory, inventoryAt: devices.inventoryAt })
+      .from(devices)
+      .where(eq(devices.id, deviceId))
+      .limit(1)
+  )[0];
+}
+
+/** A device's inventory changes: newest inventory first, each inventory's changes in their order. */
+export async function inventoryChangesOf(db: Db, deviceId: string, limit: number) {
+  return db
+    .select()
+    .from(deviceInventoryChanges)
+    .where(eq(deviceInventoryChanges.deviceId, deviceId))
+    .orderBy(desc(deviceInventoryChanges.at), asc(deviceInventoryChanges.ord))
+    .limit(limit);
 }

@@ -1,14 +1,17 @@
 /**
  * One counter PC: identity and status, the latest reading (disks, systems reached, machine load),
- * peripherals seen against those the policy requires, a history chart of a chosen reading, its
+ * its hardware configuration and changes (device-inventory.tsx), peripherals seen against those
+ * the policy requires, a history chart of a chosen reading, its
  * tickets and the maintenance windows that cover it, and revocation for those allowed.
  */
+import type { Inventory } from '../../../shared/schemas/agent.js';
 import type { DeviceView, PeripheralInventoryItem } from '../../../shared/schemas/devices.js';
 import type { MaintenanceWindowView } from '../../../shared/schemas/maintenance.js';
 import type { PolicyValues } from '../../../shared/schemas/policy.js';
 import type { TicketView } from '../../../shared/schemas/tickets.js';
 import { parseMetric } from '../../domain/report-metrics.js';
 import type { HistoryPoint } from '../../services/device-history.js';
+import type { InventoryChangeView } from '../../services/devices.js';
 import { Badge, DeviceStatusBadge } from '../components/badge.js';
 import { type ChartLine, LineChart } from '../components/chart.js';
 import { Notice } from '../components/flash.js';
@@ -19,6 +22,7 @@ import { DateTime } from '../components/time.js';
 import { formatDateTime, formatDuration, formatNumber } from '../format.js';
 import { labelOf } from '../i18n/index.js';
 import type { PageCtx } from '../page-context.js';
+import { InventorySection } from './device-inventory.js';
 import { FleetTabs, fleetUnitHref, TicketList } from './fleet.js';
 import { WindowTable } from './windows.js';
 
@@ -42,6 +46,9 @@ export interface DevicePageData {
     latest: unknown;
     peripherals: PeripheralInventoryItem[];
     expectedPeripherals: { kind: string; label: string; present: boolean }[];
+    inventory: Inventory | null;
+    inventoryAt: string | null;
+    inventoryChanges: InventoryChangeView[];
   };
   unitName: string;
   policy: PolicyValues;
@@ -407,6 +414,12 @@ export function DevicePage({ ctx, d }: { ctx: PageCtx; d: DevicePageData }) {
             <h2 id="latest-h">{t.fleet.latest}</h2>
             <Latest ctx={ctx} d={d} />
           </section>
+          <InventorySection
+            ctx={ctx}
+            inventory={x.inventory}
+            inventoryAt={x.inventoryAt}
+            changes={x.inventoryChanges}
+          />
           <Peripherals ctx={ctx} d={d} />
           <History ctx={ctx} d={d} />
           <section class="card" aria-labelledby="dt-h">
