@@ -2,7 +2,6 @@
 import { defaultCollectors } from '../collectors/index.js';
 import { t } from '../i18n.js';
 import { InventorySchedule } from '../inventory/schedule.js';
-import { redactProxy } from '../net/proxy.js';
 import { AgentRunner, stderrLog } from '../runner.js';
 import { AGENT_VERSION } from '../version.js';
 import type { CommandContext } from './context.js';
@@ -66,7 +65,7 @@ export async function runCommand(ctx: CommandContext): Promise<number> {
     spooled: c.pending,
     nextSeq: c.nextSeq,
     pid: process.pid,
-    proxy: transport.proxy ? `${redactProxy(transport.proxy.url.href)} (${transport.proxy.source})` : 'none',
+    proxy: transport.proxy ? `${transport.proxy.display} (${transport.proxy.source})` : 'none',
   });
   try {
     inventory?.start();

@@ -1,7 +1,7 @@
 /** `onestop-agent status`: identity, server, last success, spool depth. Read-only; safe while `run` runs. */
 import { t } from '../i18n.js';
 import { lockHolder } from '../lock.js';
-import { proxyFor, redactProxy } from '../net/proxy.js';
+import { proxyFor } from '../net/proxy.js';
 import { Spool } from '../spool/spool.js';
 import { AGENT_VERSION } from '../version.js';
 import type { CommandContext, ExitError } from './context.js';
@@ -30,7 +30,7 @@ export async function statusCommand(ctx: CommandContext): Promise<number> {
     const setting = data.readSettings().proxy;
     const route = proxyFor(new URL(identity.server), { setting, env: ctx.env });
     proxy = route
-      ? `${setting ? redactProxy(setting) : redactProxy(route.url.href)} (${route.source})`
+      ? `${route.display} (${route.source})`
       : setting === 'direct'
         ? 'direct (enroll --proxy direct)'
         : t(lang, 'none');

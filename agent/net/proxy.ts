@@ -31,6 +31,8 @@ export interface ProxyRoute {
   authorization?: string;
   /** Where it came from, for messages: "settings", "HTTPS_PROXY", … */
   source: string;
+  /** The proxy as configured, password hidden (`redactProxy`). */
+  display: string;
 }
 
 /** Where the agent finds its proxy: the stored setting, then the environment. */
@@ -93,7 +95,7 @@ function routeOf(raw: string, source: string): ProxyRoute {
   } catch (e) {
     throw new Error(`${source}: ${(e as Error).message}`);
   }
-  const route: ProxyRoute = { url: new URL(`http://${u.host}`), source };
+  const route: ProxyRoute = { url: new URL(`http://${u.host}`), source, display: redactProxy(raw) };
   if (u.username || u.password) {
     const cred = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
     route.authorization = `Basic ${Buffer.from(cred, 'utf8').toString('base64')}`;

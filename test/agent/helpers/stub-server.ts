@@ -3,6 +3,7 @@
  * misbehaving server (500, 413, garbage, 401). The real server is used by the e2e tests.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { AgentConfig } from '../../../shared/schemas/agent.js';
 
@@ -26,10 +27,15 @@ export class StubServer {
   private server!: Server;
   url = '';
 
-  async start(port = 0): Promise<this> {
-    this.server = createServer((req, res) => this.handle(req, res));
+  /** Requests seen (method, path, the Authorization header), for proxy tests. */
+  readonly seen: { method: string; url: string; authorization?: string }[] = [];
+
+  /** Starts on loopback; with `tls` (a key and certificate for 127.0.0.1) it speaks https. */
+  async start(port = 0, tls?: { key: string; cert: string }): Promise<this> {
+    const handler = (req: IncomingMessage, res: ServerResponse) => this.handle(req, res);
+    this.server = tls ? createTlsServer(tls, handler) : createServer(handler);
     await new Promise<void>((r) => this.server.listen(port, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = `${tls ? 'https' : 'http'}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
   }
 
@@ -43,6 +49,11 @@ export class StubServer {
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
+    this.seen.push({
+      method: req.method ?? '',
+      url: req.url ?? '',
+      authorization: req.headers.authorization,
+    });
     const chunks: Buffer[] = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
