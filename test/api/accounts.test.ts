@@ -10,7 +10,7 @@ import { ManualClock } from '../helpers/clock.js';
 import { expectNothingWritten } from '../helpers/db.js';
 import { createUnit, createUser, TEST_PASSWORD } from '../helpers/factories.js';
 import type { Res } from '../helpers/http.js';
-import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../helpers/server.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const clock = new ManualClock('2026-03-02T02:00:00Z');
 let s: TestServer;
