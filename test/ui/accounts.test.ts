@@ -15,7 +15,7 @@ import { textOf, UiClient } from './helpers/ui-client.js';
 
 let s: TestServer;
 let admin: UiClient;
-const code: Record<string, string> = {};
+const code = {} as Record<'D1' | 'D2' | 'W1' | 'W2' | 'W3', string>;
 
 beforeAll(async () => {
   s = await startTestServer({ env: { ORG_LEVELS: 'city,district,commune' } });
