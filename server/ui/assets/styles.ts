@@ -404,6 +404,9 @@ input[type="datetime-local"] { font: inherit; color: inherit; width: 100%; max-w
   .inbox-cost { text-align: left; }
   .userbox { margin-left: auto; }
   .userbox .who { display: none; }
+  /* On a phone the menu sits at the left of its line: open it rightwards, inside the screen. */
+  .usermenu > ul { right: auto; left: 0; max-width: calc(100vw - 1.5rem); }
+  table.data.stack td:empty { display: none; }
   .brand small { display: none; }
   .subnav ul { flex-wrap: wrap; }
   .subnav a { padding: .4rem .6rem; }

@@ -203,6 +203,7 @@ export const en: Dict = {
     moveHint:
       'Code of the parent unit. Sub-units move with the unit; the active matrix must be able to route their tickets in the new place.',
     rootParent: 'The root unit has no parent and cannot be moved.',
+    figuresTitle: 'One-stop counter figures',
     figuresHint: 'Leave empty when not known.',
     saved: (name: string) => `Unit “${name}” saved.`,
     archive: 'Archive unit',
@@ -257,7 +258,7 @@ export const en: Dict = {
     sessionCount: (n: number) => (n === 0 ? 'None' : `${n} session${n === 1 ? '' : 's'}`),
     you: 'This is your account.',
     readOnly: 'You can see this user but not edit them: they hold a role at a unit outside your scope.',
-    nameTitle: 'Full name',
+    nameTitle: 'Rename',
     nameSaved: (name: string) => `Name saved: “${name}”.`,
     resetTitle: 'Reset password',
     resetIntro:
@@ -283,6 +284,7 @@ export const en: Dict = {
       n === 0
         ? 'The user will not be able to sign in until enabled again.'
         : `The user will be signed out of ${n} open session${n === 1 ? '' : 's'} and cannot sign in until enabled again.`,
+    disableKeeps: 'Their tickets and approvals stay on record; the account can be enabled again at any time.',
     disableSelf: 'You are disabling your own account: you will be signed out at once.',
     disableSubmit: 'Yes, disable the account',
     disabledDone: (name: string) => `Account of “${name}” disabled.`,

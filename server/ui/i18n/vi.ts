@@ -214,6 +214,7 @@ export const vi = {
     moveHint:
       'Mã đơn vị cấp trên. Chuyển đơn vị thì các đơn vị trực thuộc đi theo; ma trận hiện hành phải định tuyến được phiếu của chúng ở vị trí mới.',
     rootParent: 'Đơn vị gốc không có đơn vị cha và không chuyển được.',
+    figuresTitle: 'Số liệu Bộ phận Một cửa',
     figuresHint: 'Để trống nếu chưa có số liệu.',
     saved: (name: string) => `Đã lưu đơn vị “${name}”.`,
     archive: 'Lưu trữ đơn vị',
@@ -269,7 +270,7 @@ export const vi = {
     you: 'Đây là tài khoản của bạn.',
     readOnly:
       'Bạn xem được người dùng này nhưng không sửa được: họ còn vai trò ở đơn vị ngoài phạm vi quản trị của bạn.',
-    nameTitle: 'Họ và tên',
+    nameTitle: 'Đổi họ và tên',
     nameSaved: (name: string) => `Đã lưu họ và tên “${name}”.`,
     resetTitle: 'Đặt lại mật khẩu',
     resetIntro:
@@ -296,6 +297,8 @@ export const vi = {
       n === 0
         ? 'Người dùng sẽ không đăng nhập được cho đến khi được mở khóa.'
         : `Người dùng sẽ bị đăng xuất khỏi ${n} phiên đang mở và không đăng nhập được cho đến khi được mở khóa.`,
+    disableKeeps:
+      'Lịch sử phiếu và phê duyệt của người dùng vẫn được giữ; có thể mở khóa lại bất cứ lúc nào.',
     disableSelf: 'Bạn đang khóa chính tài khoản của mình: bạn sẽ bị đăng xuất ngay.',
     disableSubmit: 'Tôi hiểu, khóa tài khoản',
     disabledDone: (name: string) => `Đã khóa tài khoản của “${name}”.`,

@@ -43,14 +43,14 @@ export function UnitEditPage(props: {
         title={title}
         lead={
           <>
-            <span class="mono">{unit.code}</span> · <LevelBadge t={t} level={unit.level} /> ·{' '}
-            {t.units.editIntro}
+            <span class="mono">{unit.code}</span> · <LevelBadge t={t} level={unit.level} />
           </>
         }
       />
       <div class="card">
         <form method="post" action={`${unitHref(unit.code)}/edit`} class="stack" novalidate>
           <CsrfField ctx={ctx} />
+          <p class="muted">{t.units.editIntro}</p>
           <FormSummary ctx={ctx} message={props.message} />
           <TextField
             ctx={ctx}
@@ -80,7 +80,7 @@ export function UnitEditPage(props: {
             </>
           )}
           <fieldset>
-            <legend>{t.units.detailsTitle}</legend>
+            <legend>{t.units.figuresTitle}</legend>
             <p class="hint muted small">{t.units.figuresHint}</p>
             <div class="row">
               <TextField

@@ -245,7 +245,7 @@ export function UserDisablePage(props: { ctx: PageCtx; user: UserDetail; message
           <CsrfField ctx={ctx} />
           <FormSummary ctx={ctx} message={props.message} />
           <p>{t.users.disableConfirm(u.liveSessions)}</p>
-          <p class="muted">{t.users.disableHint}</p>
+          <p class="muted">{t.users.disableKeeps}</p>
           {u.self && (
             <Notice kind="warn">
               <p>{t.users.disableSelf}</p>
