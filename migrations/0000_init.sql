@@ -340,6 +340,8 @@ CREATE TABLE `users` (
 	`password_hash` text NOT NULL,
 	`locale` text,
 	`disabled_at` integer,
+	`must_change_password` integer DEFAULT false NOT NULL,
+	`password_changed_at` integer,
 	`created_at` integer NOT NULL,
 	`updated_at` integer NOT NULL
 );

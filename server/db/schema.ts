@@ -50,6 +50,10 @@ export const users = sqliteTable(
     passwordHash: text('password_hash').notNull(),
     locale: text('locale'),
     disabledAt: ts('disabled_at'),
+    /** Set by an administrator's password reset: the UI sends the user to change it before anything else. */
+    mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull().default(false),
+    /** When the password was last set (creation, change or reset); null for rows older than the column. */
+    passwordChangedAt: ts('password_changed_at'),
     createdAt: ts('created_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
   },

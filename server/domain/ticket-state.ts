@@ -8,7 +8,7 @@
  * Addition (documented in docs/adr/0303): `waiting_parts`, entered by the `wait_parts` action from
  * in_progress or approved and left by `start` or `resolve`; the resolution clock pauses there.
  */
-import type { Role, TicketStatus } from '../../shared/enums.js';
+import { type Role, TICKET_STATUSES, type TicketStatus } from '../../shared/enums.js';
 
 /** Contract actions plus the `wait_parts` addition. */
 export const ACTIONS = [
@@ -24,17 +24,8 @@ export const ACTIONS = [
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
-export const STATUSES = [
-  'open',
-  'acknowledged',
-  'in_progress',
-  'awaiting_approval',
-  'approved',
-  'rejected',
-  'waiting_parts',
-  'resolved',
-  'closed',
-] as const satisfies readonly TicketStatus[];
+/** Every status, in the contract's order (plus `waiting_parts`); one list with the shared enums. */
+export const STATUSES = TICKET_STATUSES;
 
 /** `same` keeps the status (assign, comment); estimate's target may become awaiting_approval. */
 type Target = TicketStatus | 'same';

@@ -1,12 +1,21 @@
-/** POST /api/v1/auth/login, /logout and GET /me. */
+/** POST /api/v1/auth/login, /logout, /password; GET /me; the caller's own sessions (docs/api/accounts.md). */
 import { Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
+import { zPasswordChange } from '../../shared/schemas/accounts.js';
 import { zLoginBody } from '../../shared/schemas/auth.js';
+import { zListQuery } from '../../shared/schemas/common.js';
 import { grantsOf, userById, userView } from '../db/repos/users.js';
 import { SESSION_COOKIE } from '../http/auth-middleware.js';
 import { type AppEnv, clientIp, requireUser } from '../http/context.js';
+import { decodeCursor, encodeCursor } from '../http/pagination.js';
 import { fail } from '../http/problem.js';
-import { jsonBody } from '../http/validate.js';
+import { jsonBody, queryOf } from '../http/validate.js';
+import {
+  changeOwnPassword,
+  listOwnSessions,
+  revokeOtherSessions,
+  revokeOwnSession,
+} from '../services/accounts.js';
 import { login, logout } from '../services/auth.js';
 
 export const authRoutes = new Hono<AppEnv>()
@@ -46,4 +55,35 @@ export const authRoutes = new Hono<AppEnv>()
           until: g.until?.toISOString(),
         })),
     });
+  })
+  .post('/password', async (c) => {
+    const p = { ...requireUser(c), ip: clientIp(c) };
+    const body = await jsonBody(c, zPasswordChange, 16 * 1024);
+    await changeOwnPassword(c.get('deps'), p, body, { ip: p.ip, userAgent: c.req.header('user-agent') });
+    return c.body(null, 204);
+  })
+  .get('/sessions', async (c) => {
+    const p = requireUser(c);
+    const deps = c.get('deps');
+    const q = queryOf(c, zListQuery);
+    const before = decodeCursor(q.cursor, 1);
+    const page = await listOwnSessions(deps.store.read, p, deps.clock.now(), {
+      limit: q.limit,
+      beforeId: before ? String(before[0]) : undefined,
+    });
+    return c.json({
+      items: page.items,
+      nextCursor: page.nextBeforeId ? encodeCursor([page.nextBeforeId]) : null,
+    });
+  })
+  .post('/sessions/revoke-others', async (c) => {
+    const p = { ...requireUser(c), ip: clientIp(c) };
+    return c.json({ revoked: await revokeOtherSessions(c.get('deps'), p) });
+  })
+  .delete('/sessions/:id', async (c) => {
+    const p = { ...requireUser(c), ip: clientIp(c) };
+    const id = c.req.param('id');
+    await revokeOwnSession(c.get('deps'), p, id);
+    if (id === p.sessionId) deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    return c.body(null, 204);
   });

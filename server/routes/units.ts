@@ -1,4 +1,4 @@
-/** Units: create (admin), list and read within the caller's scope, update/move, enrollment tokens. */
+/** Units: create (admin), list and read within the caller's scope, update/move, archive, enrollment tokens. */
 import { Hono } from 'hono';
 import { zListQuery } from '../../shared/schemas/common.js';
 import { zEnrollmentTokenCreate } from '../../shared/schemas/enrollment.js';
@@ -9,7 +9,7 @@ import { type AppEnv, clientIp, requireUser } from '../http/context.js';
 import { decodeCursor, encodeCursor } from '../http/pagination.js';
 import { jsonBody, queryOf } from '../http/validate.js';
 import { createEnrollmentToken } from '../services/enrollment.js';
-import { createUnit, unitForCaller, unitViews, updateUnit } from '../services/units.js';
+import { archiveUnit, createUnit, unitForCaller, unitViews, updateUnit } from '../services/units.js';
 
 export const unitRoutes = new Hono<AppEnv>()
   .post('/', async (c) => {
@@ -45,6 +45,10 @@ export const unitRoutes = new Hono<AppEnv>()
     const deps = c.get('deps');
     const body = await jsonBody(c, zUnitUpdate, deps.config.maxBodyBytes);
     return c.json(await updateUnit(deps, p, c.req.param('code'), body));
+  })
+  .post('/:code/archive', async (c) => {
+    const p = { ...requireUser(c), ip: clientIp(c) };
+    return c.json(await archiveUnit(c.get('deps'), p, c.req.param('code')));
   })
   .post('/:code/enrollment-tokens', async (c) => {
     const p = { ...requireUser(c), ip: clientIp(c) };

@@ -1,13 +1,13 @@
-/** Users (admin): create, list and read. Never returns password material. */
+/** Users (admin): create, list, read and edit (docs/api/accounts.md). Never returns password material. */
 import { Hono } from 'hono';
+import { zUserUpdate } from '../../shared/schemas/accounts.js';
 import { zListQuery } from '../../shared/schemas/common.js';
 import { zUserCreate } from '../../shared/schemas/users.js';
-import { grantsOf, userById, userView } from '../db/repos/users.js';
-import { inScope, scopeOf } from '../domain/scope.js';
+import { userView } from '../db/repos/users.js';
 import { type AppEnv, clientIp, requireUser } from '../http/context.js';
 import { decodeCursor, encodeCursor } from '../http/pagination.js';
-import { fail } from '../http/problem.js';
 import { jsonBody, queryOf } from '../http/validate.js';
+import { updateUser, userForCaller } from '../services/accounts.js';
 import { listUsersInScope } from '../services/user-directory.js';
 import { createUser } from '../services/users.js';
 
@@ -34,12 +34,12 @@ export const userRoutes = new Hono<AppEnv>()
   })
   .get('/:id', async (c) => {
     const p = requireUser(c);
-    const db = c.get('deps').store.read;
-    const u = await userById(db, c.req.param('id'));
-    const gs = u ? ((await grantsOf(db, [u.id])).get(u.id) ?? []) : [];
-    const scope = scopeOf(p.grants, 'user.read');
-    const self = u?.id === p.userId;
-    if (!u || (!self && !gs.some((g) => inScope(scope, { id: g.unitId, path: g.unitPath }))))
-      throw fail.notFound({ vi: 'Không tìm thấy người dùng.', en: 'User not found.' });
-    return c.json(userView(u, gs));
+    const t = await userForCaller(c.get('deps').store.read, p, c.req.param('id'));
+    return c.json(userView(t.user, t.grants));
+  })
+  .patch('/:id', async (c) => {
+    const p = { ...requireUser(c), ip: clientIp(c) };
+    const deps = c.get('deps');
+    const body = await jsonBody(c, zUserUpdate, deps.config.maxBodyBytes);
+    return c.json(await updateUser(deps, p, c.req.param('id'), body));
   });

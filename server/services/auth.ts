@@ -34,9 +34,27 @@ import type { RequestMeta, UserPrincipal } from './principal.js';
 
 let dummyHash: Promise<string> | undefined;
 
+/** The throttle counters a sign-in attempt (or a check of the current password) is charged to. */
+export interface ThrottleKeys {
+  userKey: string;
+  ipKey?: string;
+}
+
+export function throttleKeys(username: string, ip: string | undefined): ThrottleKeys {
+  return { userKey: `user:${username.toLowerCase()}`, ipKey: ip ? `ip:${ip}` : undefined };
+}
+
 async function throttleRow(db: Db, key: string) {
   const rows = await db.select().from(loginThrottle).where(eq(loginThrottle.key, key)).limit(1);
   return rows[0];
+}
+
+/** Seconds until these keys may try again (0: now). */
+export async function throttleWait(db: Db, keys: ThrottleKeys, now: Date): Promise<number> {
+  return Math.max(
+    retryAfterSec(await throttleRow(db, keys.userKey), now),
+    keys.ipKey ? retryAfterSec(await throttleRow(db, keys.ipKey), now) : 0,
+  );
 }
 
 async function recordFailure(tx: Db, key: string, now: Date, policy: ThrottlePolicy): Promise<void> {
@@ -47,27 +65,35 @@ async function recordFailure(tx: Db, key: string, now: Date, policy: ThrottlePol
     .onConflictDoUpdate({ target: loginThrottle.key, set: next });
 }
 
-function tooMany(sec: number): ApiError {
+/** Counts one failed password check against the user and the client address. */
+export async function recordFailures(tx: Db, keys: ThrottleKeys, now: Date): Promise<void> {
+  await recordFailure(tx, keys.userKey, now, USER_THROTTLE);
+  if (keys.ipKey) await recordFailure(tx, keys.ipKey, now, IP_THROTTLE);
+}
+
+export function tooMany(sec: number, what: 'login' | 'password' = 'login'): ApiError {
+  const min = Math.ceil(sec / 60);
   return new ApiError(
     'rate_limited',
-    {
-      vi: `Đăng nhập sai quá nhiều lần. Hãy thử lại sau ${Math.ceil(sec / 60)} phút hoặc liên hệ quản trị viên.`,
-      en: `Too many failed sign-ins. Try again in ${Math.ceil(sec / 60)} minutes or contact an administrator.`,
-    },
+    what === 'login'
+      ? {
+          vi: `Đăng nhập sai quá nhiều lần. Hãy thử lại sau ${min} phút hoặc liên hệ quản trị viên.`,
+          en: `Too many failed sign-ins. Try again in ${min} minutes or contact an administrator.`,
+        }
+      : {
+          vi: `Nhập sai mật khẩu quá nhiều lần. Hãy thử lại sau ${min} phút hoặc liên hệ quản trị viên.`,
+          en: `Too many wrong passwords. Try again in ${min} minutes or contact an administrator.`,
+        },
     { retryAfterSec: sec },
   );
 }
 
 export async function login(deps: AppDeps, body: LoginBody, meta: RequestMeta): Promise<LoginResponse> {
   const now = deps.clock.now();
-  const userKey = `user:${body.username.toLowerCase()}`;
-  const ipKey = meta.ip ? `ip:${meta.ip}` : undefined;
+  const keys = throttleKeys(body.username, meta.ip);
   const db = deps.store.read;
 
-  const wait = Math.max(
-    retryAfterSec(await throttleRow(db, userKey), now),
-    ipKey ? retryAfterSec(await throttleRow(db, ipKey), now) : 0,
-  );
+  const wait = await throttleWait(db, keys, now);
   if (wait > 0) throw tooMany(wait);
 
   const user = await userByUsername(db, body.username);
@@ -81,8 +107,7 @@ export async function login(deps: AppDeps, body: LoginBody, meta: RequestMeta): 
 
   if (!ok || !user) {
     await deps.store.write(async (tx) => {
-      await recordFailure(tx, userKey, now, USER_THROTTLE);
-      if (ipKey) await recordFailure(tx, ipKey, now, IP_THROTTLE);
+      await recordFailures(tx, keys, now);
       await audit(tx, {
         at: now,
         actorId: user?.id ?? null,
@@ -118,7 +143,7 @@ export async function login(deps: AppDeps, body: LoginBody, meta: RequestMeta): 
       ip: meta.ip ?? null,
       userAgent: meta.userAgent?.slice(0, 300) ?? null,
     });
-    await tx.delete(loginThrottle).where(eq(loginThrottle.key, userKey));
+    await tx.delete(loginThrottle).where(eq(loginThrottle.key, keys.userKey));
     if (rehash)
       await tx.update(users).set({ passwordHash: rehash, updatedAt: now }).where(eq(users.id, user.id));
     await audit(tx, {
@@ -132,7 +157,12 @@ export async function login(deps: AppDeps, body: LoginBody, meta: RequestMeta): 
     });
   });
   const grants = (await grantsOf(db, [user.id])).get(user.id) ?? [];
-  return { token, expiresAt: expiresAt.toISOString(), user: userView(user, grants) };
+  return {
+    token,
+    expiresAt: expiresAt.toISOString(),
+    user: userView(user, grants),
+    ...(user.mustChangePassword ? { mustChangePassword: true as const } : {}),
+  };
 }
 
 export async function logout(deps: AppDeps, principal: UserPrincipal): Promise<void> {
@@ -178,5 +208,6 @@ export async function authenticate(
     grants,
     sessionId: s.id,
     via,
+    mustChangePassword: user.mustChangePassword,
   };
 }

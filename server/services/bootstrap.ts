@@ -56,6 +56,9 @@ export async function bootstrap(deps: AppDeps): Promise<BootstrapResult> {
       username: 'admin',
       displayName: 'Quản trị hệ thống',
       passwordHash,
+      // A generated password was printed on a console: the first person to sign in must replace it.
+      mustChangePassword: generated !== undefined,
+      passwordChangedAt: now,
       createdAt: now,
       updatedAt: now,
     });

@@ -47,8 +47,6 @@ export interface ReportItem {
   obs: Observation[];
 }
 
-const WORKED_STATUSES = new Set(['in_progress', 'awaiting_approval', 'approved', 'rejected']);
-
 export function agentActor(d: DeviceCtx): Actor {
   return { kind: 'agent', deviceId: d.id, label: d.hostname };
 }
@@ -177,11 +175,10 @@ export async function resolveFault(
   if (!row.ticketId) return;
   const t = await ticketStatus(tx, row.ticketId);
   if (!t || (CLOSED_STATUSES as readonly string[]).includes(t.status)) return;
-  if (WORKED_STATUSES.has(t.status)) {
-    await systemChange(tx, deps, t.id, 'mark_recovered', actor, data);
-    return;
-  }
+  // ticket-core knows which statuses a machine may resolve (open, acknowledged); a ticket a person is
+  // working on (in progress, awaiting approval, waiting for parts, …) is only marked recovered.
   if (await systemChange(tx, deps, t.id, 'auto_resolve', actor, data)) row.resolvedAt = now;
+  else await systemChange(tx, deps, t.id, 'mark_recovered', actor, data);
 }
 
 function newRow(

@@ -17,7 +17,7 @@ import { audit } from './audit.js';
 import { staffedPlaces } from './deputies.js';
 import { activeMatrix } from './matrix-active.js';
 import type { UserPrincipal } from './principal.js';
-import { compiledVersion } from './ticket-core.js';
+import { compiledVersion, routingProblem } from './ticket-core.js';
 import { unitForCaller } from './units.js';
 
 export interface MatrixVersionView extends Matrix {
@@ -161,18 +161,7 @@ export async function simulate(deps: AppDeps, p: UserPrincipal, body: SimulateBo
     },
     { matrixVersion: active.version },
   );
-  if (!r.ok)
-    throw fail.invalid(r.message, [
-      {
-        path:
-          r.reason === 'unknown_category'
-            ? 'category'
-            : r.reason === 'unknown_severity'
-              ? 'severity'
-              : 'unitCode',
-        message: r.message.en,
-      },
-    ]);
+  if (!r.ok) throw routingProblem(r);
   return {
     ruleId: r.ruleId,
     matrixVersion: active.version,

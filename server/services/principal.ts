@@ -11,6 +11,8 @@ export interface UserPrincipal {
   /** How the session token arrived: the cookie needs CSRF protection, a bearer header does not. */
   via: 'cookie' | 'bearer';
   ip?: string;
+  /** After an administrator's password reset: the UI sends the user to change it first. */
+  mustChangePassword?: boolean;
 }
 
 export interface RequestMeta {

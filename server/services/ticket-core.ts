@@ -18,12 +18,13 @@ import {
   type CompiledMatrix,
   compileMatrix,
   type MatrixBody,
+  type RouteFailure,
   route,
   type UnitTree,
 } from '../domain/matrix.js';
 import { approvalDue, computeSla, type SlaMinutes, type StatusChange } from '../domain/sla.js';
 import { SYSTEM_TRANSITIONS } from '../domain/ticket-state.js';
-import { fail } from '../http/problem.js';
+import { type ApiError, fail } from '../http/problem.js';
 import { newId, sha256Hex } from '../security/crypto.js';
 import { type LoadedCalendar, loadCalendar } from './calendar.js';
 import { activeMatrix } from './matrix-active.js';
@@ -112,6 +113,13 @@ export async function routingContext(tx: Db): Promise<RoutingContext> {
 const FALLBACK_SLA: SlaMinutes = { respondMinutes: 240, resolveMinutes: 2880, approveMinutes: 1440 };
 
 /** Opens and routes a ticket; throws the libSQL unique-constraint error if the fingerprint is open. */
+/** A route that failed, as the 422 a client can act on (the field that named the unroutable value). */
+export function routingProblem(r: RouteFailure): ApiError {
+  const path =
+    r.reason === 'unknown_category' ? 'category' : r.reason === 'unknown_severity' ? 'severity' : 'unitCode';
+  return fail.invalid(r.message, [{ path, message: r.message.en }]);
+}
+
 export async function openTicket(
   tx: Db,
   deps: AppDeps,
@@ -125,18 +133,7 @@ export async function openTicket(
     { unitId: t.unitId, category: t.category, severity: t.severity, costEstimateVnd: t.costEstimateVnd },
     { matrixVersion: ctx.version },
   );
-  if (!r.ok && t.strict)
-    throw fail.invalid(r.message, [
-      {
-        path:
-          r.reason === 'unknown_category'
-            ? 'category'
-            : r.reason === 'unknown_severity'
-              ? 'severity'
-              : 'unitCode',
-        message: r.message.en,
-      },
-    ]);
+  if (!r.ok && t.strict) throw routingProblem(r);
   const routing = r.ok
     ? {
         ruleId: r.ruleId,

@@ -1,8 +1,11 @@
-/** Creating, reading and moving units, with the level rule and the active matrix's resolvability. */
-import { and, eq, like, sql } from 'drizzle-orm';
+/**
+ * Creating, reading, moving and archiving units, with the level rule and the active matrix's
+ * resolvability. Archiving is refused while anything still lives there (docs/adr/0702-unit-archiving.md).
+ */
+import { and, eq, isNull, like, type SQL, sql } from 'drizzle-orm';
 import type { UnitCreate, UnitUpdate, UnitView } from '../../shared/schemas/units.js';
 import { allUnits, codesOf, rootUnit, type UnitRow, unitByCode, unitView } from '../db/repos/units.js';
-import { units } from '../db/schema.js';
+import { enrollmentTokens, units } from '../db/schema.js';
 import type { Db } from '../db/store.js';
 import type { AppDeps } from '../deps.js';
 import { type MatrixBody, type UnitNode, unresolvableRulesFor } from '../domain/matrix.js';
@@ -212,4 +215,142 @@ export async function unitViews(db: Db, rows: UnitRow[]): Promise<UnitView[]> {
     rows.map((r) => r.parentId ?? ''),
   );
   return rows.map((r) => unitView(r, r.parentId ? (codes.get(r.parentId) ?? null) : null));
+}
+
+// ---- archiving -------------------------------------------------------------------------------------
+
+/** What still lives at a unit and keeps it from being archived (each a count; all zero = archivable). */
+export interface ArchiveBlockers {
+  subUnits: number;
+  devices: number;
+  liveTickets: number;
+  pendingApprovals: number;
+  roleGrants: number;
+  deputies: number;
+}
+
+/** One `SELECT 1 …` per blocker: counted for the message, and `NOT EXISTS` in the archiving update. */
+function blockerQueries(unitId: string, now: Date): Record<keyof ArchiveBlockers, SQL> {
+  const live = sql.raw(`NOT IN ('resolved', 'closed')`);
+  return {
+    subUnits: sql`SELECT 1 FROM units AS c WHERE c.parent_id = ${unitId} AND c.archived_at IS NULL`,
+    devices: sql`SELECT 1 FROM devices AS d WHERE d.unit_id = ${unitId} AND d.revoked_at IS NULL`,
+    liveTickets: sql`SELECT 1 FROM tickets AS t WHERE (t.unit_id = ${unitId} OR t.handler_unit_id = ${unitId}) AND t.status ${live}`,
+    pendingApprovals: sql`SELECT 1 FROM approval_steps AS a JOIN tickets AS t ON t.id = a.ticket_id WHERE a.unit_id = ${unitId} AND a.decision IS NULL AND t.status ${live}`,
+    roleGrants: sql`SELECT 1 FROM role_grants AS r WHERE r.unit_id = ${unitId}`,
+    deputies: sql`SELECT 1 FROM deputies AS x WHERE x.unit_id = ${unitId} AND x.revoked_at IS NULL AND x.ends_at > ${now.getTime()}`,
+  };
+}
+
+export async function archiveBlockers(db: Db, unit: UnitRow, now: Date): Promise<ArchiveBlockers> {
+  const q = blockerQueries(unit.id, now);
+  const keys = Object.keys(q) as (keyof ArchiveBlockers)[];
+  const row = (
+    await db.all<Record<string, number>>(
+      sql`SELECT ${sql.join(
+        keys.map((k) => sql`(SELECT count(*) FROM (${q[k]})) AS ${sql.identifier(k)}`),
+        sql`, `,
+      )}`,
+    )
+  )[0];
+  const out = {} as ArchiveBlockers;
+  for (const k of keys) out[k] = Number(row?.[k] ?? 0);
+  return out;
+}
+
+export function hasBlockers(b: ArchiveBlockers): boolean {
+  return Object.values(b).some((n) => n > 0);
+}
+
+function blockerList(b: ArchiveBlockers): { vi: string; en: string } {
+  const parts: { vi: string; en: string }[] = [];
+  if (b.subUnits)
+    parts.push({
+      vi: `${b.subUnits} đơn vị trực thuộc còn hoạt động`,
+      en: `${b.subUnits} active sub-unit(s)`,
+    });
+  if (b.devices)
+    parts.push({ vi: `${b.devices} máy trạm chưa thu hồi`, en: `${b.devices} device(s) not revoked` });
+  if (b.liveTickets)
+    parts.push({
+      vi: `${b.liveTickets} phiếu sự cố chưa giải quyết`,
+      en: `${b.liveTickets} unresolved ticket(s)`,
+    });
+  if (b.pendingApprovals)
+    parts.push({
+      vi: `${b.pendingApprovals} bước phê duyệt đang chờ`,
+      en: `${b.pendingApprovals} pending approval step(s)`,
+    });
+  if (b.roleGrants)
+    parts.push({
+      vi: `${b.roleGrants} vai trò đang giao tại đơn vị`,
+      en: `${b.roleGrants} role grant(s) held there`,
+    });
+  if (b.deputies)
+    parts.push({ vi: `${b.deputies} ủy quyền còn hiệu lực`, en: `${b.deputies} active delegation(s)` });
+  return { vi: parts.map((p) => p.vi).join(', '), en: parts.map((p) => p.en).join(', ') };
+}
+
+/**
+ * POST /api/v1/units/:code/archive: the unit disappears from every list and lookup (its history
+ * stays, read through its tickets and the audit trail). Refused (409, naming each blocker) while
+ * sub-units, devices, unresolved tickets, pending approvals, role grants or delegations remain; its
+ * enrollment tokens are revoked. The root cannot be archived.
+ */
+export async function archiveUnit(
+  deps: AppDeps,
+  p: UserPrincipal,
+  code: string,
+): Promise<UnitView & { archivedAt: string }> {
+  return deps.store.write(async (tx) => {
+    const now = deps.clock.now();
+    const unit = await unitForCaller(tx, p, code, 'unit.write');
+    if (!unit.parentId)
+      throw fail.conflict({
+        vi: 'Không thể lưu trữ đơn vị gốc.',
+        en: 'The root unit cannot be archived.',
+      });
+    const refused = (b: ArchiveBlockers) => {
+      const list = blockerList(b);
+      return fail.conflict(
+        {
+          vi: `Chưa thể lưu trữ ${unit.code}: còn ${list.vi}. Hãy xử lý xong các mục này rồi thử lại.`,
+          en: `${unit.code} cannot be archived yet: there are still ${list.en}. Deal with them first.`,
+        },
+        { blockers: b },
+      );
+    };
+    const blockers = await archiveBlockers(tx, unit, now);
+    if (hasBlockers(blockers)) throw refused(blockers);
+    // The same conditions in the update itself, so a device enrolled meanwhile by another process wins.
+    const q = blockerQueries(unit.id, now);
+    const done = await tx
+      .update(units)
+      .set({ archivedAt: now, updatedAt: now })
+      .where(
+        and(
+          eq(units.id, unit.id),
+          isNull(units.archivedAt),
+          ...Object.values(q).map((x) => sql`NOT EXISTS (${x})`),
+        ),
+      )
+      .returning({ id: units.id });
+    if (done.length === 0) throw refused(await archiveBlockers(tx, unit, now));
+    await tx
+      .update(enrollmentTokens)
+      .set({ revokedAt: now })
+      .where(and(eq(enrollmentTokens.unitId, unit.id), isNull(enrollmentTokens.revokedAt)));
+    await audit(tx, {
+      at: now,
+      actorId: p.userId,
+      actorKind: 'user',
+      action: 'unit.archive',
+      targetType: 'unit',
+      targetId: unit.id,
+      data: { code: unit.code, name: unit.name },
+      ip: p.ip ?? null,
+    });
+    const parentCode = (await codesOf(tx, [unit.parentId])).get(unit.parentId) ?? null;
+    return { ...unitView(unit, parentCode), archivedAt: now.toISOString() };
+  });
 }

@@ -42,6 +42,8 @@ export async function createUser(deps: AppDeps, p: UserPrincipal, input: UserCre
       username: input.username,
       displayName: input.displayName ?? input.username,
       passwordHash,
+      mustChangePassword: input.mustChangePassword ?? false,
+      passwordChangedAt: now,
       createdAt: now,
       updatedAt: now,
     };
@@ -69,7 +71,11 @@ export async function createUser(deps: AppDeps, p: UserPrincipal, input: UserCre
       action: 'user.create',
       targetType: 'user',
       targetId: id,
-      data: { username: input.username, roles: input.roles },
+      data: {
+        username: input.username,
+        roles: input.roles,
+        ...(input.mustChangePassword ? { mustChangePassword: true } : {}),
+      },
       ip: p.ip ?? null,
     });
     // The view is built from what was just written, not read back: on D1 a read inside a write

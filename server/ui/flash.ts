@@ -32,6 +32,16 @@ const MESSAGES = {
   windowCancelled: (t: Dict) => t.fleet.cancelledDone,
   policySaved: (t: Dict) => t.policy.saved,
   notificationsRead: (t: Dict, a: string[]) => t.notifications.markedAll(Number(a[0] ?? 0)),
+  passwordChanged: (t: Dict) => t.account.changed,
+  sessionRevoked: (t: Dict) => t.account.revoked,
+  sessionsRevoked: (t: Dict, a: string[]) => t.account.revokedOthers(Number(a[0] ?? 0)),
+  userNameSaved: (t: Dict, a: string[]) => t.users.nameSaved(a[0] ?? ''),
+  passwordReset: (t: Dict, a: string[]) => t.users.resetDone(a[0] ?? ''),
+  rolesSaved: (t: Dict, a: string[]) => t.users.rolesSaved(a[0] ?? ''),
+  userDisabled: (t: Dict, a: string[]) => t.users.disabledDone(a[0] ?? ''),
+  userEnabled: (t: Dict, a: string[]) => t.users.enabledDone(a[0] ?? ''),
+  unitSaved: (t: Dict, a: string[]) => t.units.saved(a[0] ?? ''),
+  unitArchived: (t: Dict, a: string[]) => t.units.archived(a[0] ?? ''),
 } satisfies Record<string, (t: Dict, args: string[]) => string>;
 
 export type FlashKey = keyof typeof MESSAGES;

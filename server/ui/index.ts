@@ -7,6 +7,7 @@ import { compress } from 'hono/compress';
 import { assetRoutes } from './assets/index.js';
 import { notFoundPage, uiErrorHandler } from './errors.js';
 import { isUiPath, uiContext } from './middleware.js';
+import { accountPages, forcePasswordChange } from './routes/account.js';
 import { enrollmentPages } from './routes/admin-enrollment.js';
 import { unitPages } from './routes/admin-units.js';
 import { userPages } from './routes/admin-users.js';
@@ -29,8 +30,10 @@ export function createUiApp(): Hono<UiEnv> {
   const gzip = compress();
   ui.use('*', async (c, next) => (isUiPath(c.req.path) ? gzip(c, next) : next()));
   ui.use('*', uiContext());
+  ui.use('*', forcePasswordChange());
   ui.route('/', assetRoutes);
   ui.route('/', authPages);
+  ui.route('/', accountPages);
   ui.route('/', homePages);
   ui.route('/', unitPages);
   ui.route('/', userPages);

@@ -18,10 +18,14 @@ export interface UserView {
   roles: { role: (typeof ROLES)[number]; unitCode: string }[];
   createdAt: string;
   disabledAt?: string | null;
+  /** Present (true) after an administrator's password reset until the user changes it (docs/api/accounts.md). */
+  mustChangePassword?: true;
 }
 
 export interface LoginResponse {
   token: string;
   expiresAt: string;
   user: UserView;
+  /** Present (true) when the user must change the password before using the UI. */
+  mustChangePassword?: true;
 }

@@ -14,6 +14,10 @@ export type UnitCreate = z.infer<typeof zUnitCreate>;
 
 export const zUnitUpdate = zUnitCreate.omit({ code: true, level: true }).partial().extend({
   parentCode: zUnitCode.optional(),
+  // Addition to the contract: `null` clears a figure that is no longer known.
+  areaM2: zUnitCreate.shape.areaM2.unwrap().nullable().optional(),
+  officers: zUnitCreate.shape.officers.unwrap().nullable().optional(),
+  digitizingOfficers: zUnitCreate.shape.digitizingOfficers.unwrap().nullable().optional(),
 });
 export type UnitUpdate = z.infer<typeof zUnitUpdate>;
 

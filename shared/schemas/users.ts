@@ -15,5 +15,7 @@ export const zUserCreate = z.object({
   password: zPassword,
   displayName: z.string().trim().min(1).max(200).optional(),
   roles: z.array(zRoleGrant).max(50).default([]),
+  /** Addition to the contract: send the user to change this initial password at first sign-in. */
+  mustChangePassword: z.boolean().optional(),
 });
 export type UserCreate = z.infer<typeof zUserCreate>;

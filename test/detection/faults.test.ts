@@ -160,6 +160,18 @@ describe('hysteresis and lifecycle', () => {
     expect((await events(s, t!.id)).map((e) => e.type)).toContain('fault_returned');
   });
 
+  for (const status of ['awaiting_approval', 'approved', 'waiting_parts'] as const)
+    it(`a ticket ${status} when the fault recovers is marked recovered and keeps its status`, async () => {
+      const a = await enroll(s.admin, ward);
+      await tick(a, 3, { smart: 'failing' });
+      const [t] = await ticketsOf(s, a.deviceId);
+      await setTicketStatus(s, t!.id, status);
+      await tick(a, 3, { smart: 'ok' });
+      const after = (await ticketsOf(s, a.deviceId))[0]!;
+      expect(after.status).toBe(status);
+      expect(after.recoveredAt).not.toBeNull();
+    });
+
   it('replayed and out-of-order batches never move a streak twice', async () => {
     const a = await enroll(s.admin, ward);
     const bad = [1, 2, 3].map(() => report(a, { freePct: 2, peripherals: [scanner] }));

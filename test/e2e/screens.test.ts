@@ -135,6 +135,17 @@ const PAGES = (): Screen[] => [
   { name: 'queue-head', path: '/queue', heading: /Phiếu sự cố/, as: 'head' },
   { name: 'deputies', path: '/deputies', heading: /Ủy quyền/, as: 'head' },
   { name: 'notifications', path: '/notifications', heading: /Thông báo/, as: 'head' },
+  { name: 'user-detail', path: `/admin/users/${w.head.id}`, heading: /Nguyễn Thị Hương/ },
+  { name: 'user-roles', path: `/admin/users/${w.head.id}/roles`, heading: /Vai trò của Nguyễn Thị Hương/ },
+  {
+    name: 'user-disable',
+    path: `/admin/users/${w.it2.id}/disable`,
+    heading: /Khóa tài khoản của Lê Thị Thu/,
+  },
+  { name: 'unit-edit', path: `/admin/units/${w.ward.code}/edit`, heading: /Sửa đơn vị: Phường Ba Đình/ },
+  { name: 'unit-archive', path: `/admin/units/${w.ward.code}/archive`, heading: /Lưu trữ Phường Ba Đình/ },
+  { name: 'account-password', path: '/account/password', heading: /Đổi mật khẩu/, as: 'it' },
+  { name: 'account-sessions', path: '/account/sessions', heading: /Phiên đăng nhập/, as: 'it' },
 ];
 
 async function visit(page: Page, path: string) {

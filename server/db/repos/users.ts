@@ -53,6 +53,8 @@ export function userView(u: UserRow, grants: readonly Grant[]): UserView {
     roles: grants.filter((g) => !g.deputyOf).map((g) => ({ role: g.role, unitCode: g.unitCode })),
     createdAt: u.createdAt.toISOString(),
     disabledAt: u.disabledAt ? u.disabledAt.toISOString() : null,
+    // Only when set: a view never names password fields it does not need (docs/api/accounts.md).
+    ...(u.mustChangePassword ? { mustChangePassword: true as const } : {}),
   };
 }
 

@@ -94,6 +94,26 @@ code, .mono { font-family: var(--mono); font-size: .92em; }
 .btn-signout:hover, .langswitch button:hover { background: rgba(255,255,255,.15); }
 .langswitch button[aria-pressed="true"]:hover { background: #fff; }
 
+/* ---- header: account menu (a <details>, no script) ---- */
+.usermenu { position: relative; }
+.usermenu > summary {
+  list-style: none; cursor: pointer; display: flex; align-items: center; gap: .4rem; padding: .2rem .4rem;
+  border-radius: var(--radius); min-height: 2rem;
+}
+.usermenu > summary::-webkit-details-marker { display: none; }
+.usermenu > summary::after { content: "▾"; font-size: .8rem; opacity: .9; }
+.usermenu > summary:hover { background: rgba(255,255,255,.12); }
+.usermenu[open] > summary { background: rgba(255,255,255,.18); }
+.usermenu > ul {
+  position: absolute; right: 0; top: calc(100% + .25rem); z-index: 20; list-style: none; margin: 0; padding: .35rem 0;
+  min-width: 14rem; background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius);
+  box-shadow: 0 6px 18px rgba(10, 30, 60, .18);
+}
+.usermenu > ul a { display: block; padding: .5rem 1rem; color: var(--text); text-decoration: none; white-space: nowrap; }
+.usermenu > ul a:hover, .usermenu > ul a[aria-current="page"] { background: var(--primary-soft); color: var(--primary-hover); }
+.usermenu .who { display: block; }
+.who-compact { white-space: nowrap; }
+
 /* ---- page ---- */
 main { flex: 1 0 auto; width: 100%; max-width: 76rem; margin: 0 auto; padding: 1.25rem 1rem 2rem; }
 .page-head { display: flex; flex-wrap: wrap; align-items: flex-start; justify-content: space-between; gap: .75rem 1rem; margin-bottom: 1rem; }
@@ -198,6 +218,16 @@ fieldset .row + .row { margin-top: .75rem; }
 .btn-secondary { background: #fff; color: var(--primary); }
 .btn-secondary:hover { background: var(--primary-soft); color: var(--primary-hover); }
 .btn-small { padding: .25rem .6rem; min-height: 2rem; font-size: .875rem; }
+
+tr.row-disabled td { color: var(--muted); }
+tr.row-disabled td.primary a { color: var(--muted); }
+.danger-zone { border-color: var(--danger); }
+a.danger-link { color: var(--danger); }
+ul.unit-actions { margin-top: .85rem; padding-top: .6rem; border-top: 1px solid var(--neutral-soft); gap: .5rem 1.25rem; }
+.danger-zone h2 { color: var(--danger); }
+ul.blockers { margin: .25rem 0 .75rem; padding-left: 1.25rem; }
+ul.blockers li { margin: .15rem 0; }
+.check-field label { display: flex; gap: .5rem; align-items: center; font-weight: 400; }
 
 /* ---- one-time secret ---- */
 .secret { border: 2px solid var(--warn); background: var(--warn-soft); border-radius: var(--radius); padding: 1rem 1.25rem; margin-bottom: 1rem; }
@@ -374,6 +404,9 @@ input[type="datetime-local"] { font: inherit; color: inherit; width: 100%; max-w
   .inbox-cost { text-align: left; }
   .userbox { margin-left: auto; }
   .userbox .who { display: none; }
+  /* On a phone the menu sits at the left of its line: open it rightwards, inside the screen. */
+  .usermenu > ul { right: auto; left: 0; max-width: calc(100vw - 1.5rem); }
+  table.data.stack td:empty { display: none; }
   .brand small { display: none; }
   .subnav ul { flex-wrap: wrap; }
   .subnav a { padding: .4rem .6rem; }

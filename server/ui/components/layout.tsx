@@ -68,7 +68,7 @@ function Header({ ctx }: { ctx: PageCtx }) {
           </nav>
         )}
         <div class="userbox">
-          {ctx.user && <Who user={ctx.user} ctx={ctx} />}
+          {ctx.user && <UserMenu user={ctx.user} ctx={ctx} />}
           {ctx.user && (
             <a
               href="/notifications"
@@ -93,19 +93,40 @@ function Header({ ctx }: { ctx: PageCtx }) {
   );
 }
 
-/** Name and the widest role, so a person always knows whose eyes they are looking through. */
-function Who({ user, ctx }: { user: PageUser; ctx: PageCtx }) {
+/**
+ * Name and the widest role, so a person always knows whose eyes they are looking through; it opens
+ * the account menu (a `<details>`: no script needed). On phones the name gives way to "Account".
+ */
+function UserMenu({ user, ctx }: { user: PageUser; ctx: PageCtx }) {
   const { t } = ctx;
   const first = user.roles[0];
   const more = user.roles.length - 1;
+  const here = (href: string) => (ctx.path === href ? 'page' : undefined);
   return (
-    <div class="who">
-      <strong>{user.displayName}</strong>
-      <span>
-        {first ? t.home.roleAt(t.roles[first.role], first.unitName) : t.users.noRoles}
-        {more > 0 ? ` · ${t.header.moreRoles(more)}` : ''}
-      </span>
-    </div>
+    <details class="usermenu">
+      <summary aria-label={t.header.accountMenu}>
+        <span class="who">
+          <strong>{user.displayName}</strong>
+          <span>
+            {first ? t.home.roleAt(t.roles[first.role], first.unitName) : t.users.noRoles}
+            {more > 0 ? ` · ${t.header.moreRoles(more)}` : ''}
+          </span>
+        </span>
+        <span class="who-compact">{t.header.account}</span>
+      </summary>
+      <ul>
+        <li>
+          <a href="/account/password" aria-current={here('/account/password')}>
+            {t.header.changePassword}
+          </a>
+        </li>
+        <li>
+          <a href="/account/sessions" aria-current={here('/account/sessions')}>
+            {t.header.sessions}
+          </a>
+        </li>
+      </ul>
+    </details>
   );
 }
 

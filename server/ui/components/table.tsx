@@ -19,6 +19,8 @@ export function DataTable<R>(props: {
   caption?: string;
   pager?: Child;
   id?: string;
+  /** A class for a row (e.g. a disabled account shown muted). */
+  rowClass?: (row: R) => string | undefined;
 }) {
   return (
     <div class="table-wrap" id={props.id}>
@@ -35,7 +37,7 @@ export function DataTable<R>(props: {
         </thead>
         <tbody>
           {props.rows.map((r) => (
-            <tr>
+            <tr class={props.rowClass?.(r)}>
               {props.columns.map((c) => (
                 <td class={c.class} data-label={c.class?.includes('primary') ? undefined : c.header}>
                   {c.cell(r)}

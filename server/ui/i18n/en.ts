@@ -82,6 +82,47 @@ export const en: Dict = {
     language: 'Language',
     scope: 'Scope',
     moreRoles: (n: number) => `and ${n} more role${n === 1 ? '' : 's'}`,
+    account: 'Account',
+    accountMenu: 'My account',
+    changePassword: 'Change password',
+    sessions: 'Sessions',
+  },
+
+  account: {
+    passwordTitle: 'Change password',
+    passwordIntro:
+      'The new password works at once. Your other sessions (other computers, other browsers) end; this one stays signed in.',
+    forcedTitle: 'Choose a new password',
+    forcedNotice: 'Your password was set by an administrator. Choose your own before you continue.',
+    currentPassword: 'Current password',
+    currentPasswordForcedHint: 'The password the administrator gave you.',
+    newPassword: 'New password',
+    newPasswordHint:
+      'At least 8 characters, different from the current one. A memorable passphrase is best, e.g. “milk flowers bloom in autumn”.',
+    confirmPassword: 'New password again',
+    mismatch: 'The two new passwords do not match.',
+    submit: 'Change password',
+    changed: 'Password changed. Your other sessions have ended.',
+    throttled: (minutes: number) =>
+      `Too many wrong passwords. Try again in ${minutes} minutes or contact an administrator.`,
+    sessionsTitle: 'Sessions',
+    sessionsIntro:
+      'Where your account is signed in. If you see a session you do not recognise, or forgot to sign out on a shared counter PC, end it.',
+    device: 'Device and browser',
+    ip: 'IP address',
+    signedInAt: 'Signed in',
+    lastUsed: 'Last used',
+    expires: 'Expires',
+    thisSession: 'This session',
+    revoke: 'End session',
+    revokeOthers: 'Sign out everywhere else',
+    revokeOthersHint: 'Ends every session except the one you are using.',
+    revoked: 'Session ended.',
+    revokedOthers: (n: number) =>
+      n === 0 ? 'There were no other sessions.' : `Ended ${n} other session${n === 1 ? '' : 's'}.`,
+    onlyThis: 'You are signed in here only.',
+    unknownDevice: 'Unknown device',
+    browserOn: (browser: string, os: string) => `${browser} on ${os}`,
   },
 
   auth: {
@@ -155,6 +196,34 @@ export const en: Dict = {
     tokens: 'Enrollment tokens',
     path: 'Part of',
     root: 'Root unit',
+    edit: 'Edit details',
+    editTitle: (name: string) => `Edit unit: ${name}`,
+    editIntro:
+      'Rename, move under another parent or update the one-stop counter figures. The code and level do not change.',
+    moveHint:
+      'Code of the parent unit. Sub-units move with the unit; the active matrix must be able to route their tickets in the new place.',
+    rootParent: 'The root unit has no parent and cannot be moved.',
+    figuresTitle: 'One-stop counter figures',
+    figuresHint: 'Leave empty when not known.',
+    saved: (name: string) => `Unit “${name}” saved.`,
+    archive: 'Archive unit',
+    archiveTitle: (name: string) => `Archive ${name}?`,
+    archiveIntro:
+      'An archived unit no longer appears in the tree, lists or pickers. Its ticket history and audit trail stay; its code cannot be reused. Its live enrollment tokens are revoked.',
+    archiveBlocked: 'It cannot be archived yet; it still has:',
+    archiveBlockedNext:
+      'Deal with these first (move or archive sub-units, revoke devices, resolve tickets, remove roles), then come back.',
+    archiveReady: 'The unit has no sub-units, devices, open tickets, roles or delegations left.',
+    archiveSubmit: 'Yes, archive the unit',
+    archived: (name: string) => `Unit “${name}” archived.`,
+    blockers: {
+      subUnits: (n: number) => `${n} active sub-unit${n === 1 ? '' : 's'}`,
+      devices: (n: number) => `${n} device${n === 1 ? '' : 's'} not revoked`,
+      liveTickets: (n: number) => `${n} unresolved ticket${n === 1 ? '' : 's'}`,
+      pendingApprovals: (n: number) => `${n} pending approval step${n === 1 ? '' : 's'}`,
+      roleGrants: (n: number) => `${n} role${n === 1 ? '' : 's'} held at the unit`,
+      deputies: (n: number) => `${n} active delegation${n === 1 ? '' : 's'}`,
+    },
   },
 
   users: {
@@ -180,6 +249,48 @@ export const en: Dict = {
     disabled: 'Disabled',
     active: 'Active',
     noUsers: 'No users in your scope yet. Use “Add a user” to create the first account.',
+    mustChangeOnCreate: 'Ask for a new password at first sign-in',
+    disabledSince: (date: string) => `Disabled since ${date}`,
+    detailsTitle: 'Account',
+    passwordChangedAt: 'Password last set',
+    mustChange: 'Must change the password at next sign-in',
+    liveSessions: 'Open sessions',
+    sessionCount: (n: number) => (n === 0 ? 'None' : `${n} session${n === 1 ? '' : 's'}`),
+    you: 'This is your account.',
+    readOnly: 'You can see this user but not edit them: they hold a role at a unit outside your scope.',
+    nameTitle: 'Rename',
+    nameSaved: (name: string) => `Name saved: “${name}”.`,
+    resetTitle: 'Reset password',
+    resetIntro:
+      'For a user who forgot their password. The old password stops working and all of the user’s sessions end at once.',
+    newPassword: 'New password',
+    newPasswordHint:
+      'At least 8 characters. Hand it to the user in person; it is not stored in clear and never shown again.',
+    mustChangeOnReset: 'Ask the user to change it at next sign-in',
+    resetSubmit: 'Reset password',
+    resetDone: (name: string) => `Password of “${name}” reset. Hand the new password to the user in person.`,
+    ownPassword: 'To change your own password, use the “Change password” page.',
+    editRoles: 'Edit roles',
+    editRolesTitle: (name: string) => `Roles of ${name}`,
+    editRolesIntro:
+      'This list replaces all current roles. Empty both cells of a row to remove that role. Changes apply on the user’s next click.',
+    rolesSaved: (name: string) => `Roles of “${name}” updated.`,
+    accessTitle: 'Disable account',
+    disable: 'Disable account',
+    disableHint:
+      'For staff who leave or move. The user is signed out at once and cannot sign in until enabled again. Their tickets and approvals stay on record.',
+    disableConfirmTitle: (name: string) => `Disable the account of ${name}?`,
+    disableConfirm: (n: number) =>
+      n === 0
+        ? 'The user will not be able to sign in until enabled again.'
+        : `The user will be signed out of ${n} open session${n === 1 ? '' : 's'} and cannot sign in until enabled again.`,
+    disableKeeps: 'Their tickets and approvals stay on record; the account can be enabled again at any time.',
+    disableSelf: 'You are disabling your own account: you will be signed out at once.',
+    disableSubmit: 'Yes, disable the account',
+    disabledDone: (name: string) => `Account of “${name}” disabled.`,
+    enable: 'Enable account',
+    enableHint: 'The user can sign in again with their current password (old sessions stay ended).',
+    enabledDone: (name: string) => `Account of “${name}” enabled.`,
   },
 
   enrollment: {

@@ -88,6 +88,49 @@ export const vi = {
     language: 'Ngôn ngữ',
     scope: 'Phạm vi',
     moreRoles: (n: number) => `và ${n} vai trò khác`,
+    account: 'Tài khoản',
+    accountMenu: 'Tài khoản của tôi',
+    changePassword: 'Đổi mật khẩu',
+    sessions: 'Phiên đăng nhập',
+  },
+
+  /** The signed-in person's own account: password and sessions. */
+  account: {
+    passwordTitle: 'Đổi mật khẩu',
+    passwordIntro:
+      'Mật khẩu mới có hiệu lực ngay. Các phiên đăng nhập khác của bạn (máy khác, trình duyệt khác) sẽ kết thúc; phiên đang dùng vẫn giữ nguyên.',
+    forcedTitle: 'Hãy đặt mật khẩu mới',
+    forcedNotice:
+      'Mật khẩu của bạn do quản trị viên đặt. Hãy đặt mật khẩu của riêng bạn trước khi tiếp tục làm việc.',
+    currentPassword: 'Mật khẩu hiện tại',
+    currentPasswordForcedHint: 'Mật khẩu quản trị viên đã trao cho bạn.',
+    newPassword: 'Mật khẩu mới',
+    newPasswordHint:
+      'Ít nhất 8 ký tự, khác mật khẩu hiện tại. Nên dùng một cụm từ dễ nhớ, ví dụ “hoa sữa nở cuối thu”.',
+    confirmPassword: 'Nhập lại mật khẩu mới',
+    mismatch: 'Hai lần nhập mật khẩu mới chưa khớp nhau.',
+    submit: 'Đổi mật khẩu',
+    changed: 'Đã đổi mật khẩu. Các phiên đăng nhập khác của bạn đã kết thúc.',
+    throttled: (minutes: number) =>
+      `Nhập sai mật khẩu quá nhiều lần. Hãy thử lại sau ${minutes} phút hoặc liên hệ quản trị viên.`,
+    sessionsTitle: 'Phiên đăng nhập',
+    sessionsIntro:
+      'Những nơi tài khoản của bạn đang đăng nhập. Nếu thấy một phiên lạ, hoặc quên đăng xuất trên máy dùng chung ở quầy, hãy kết thúc phiên đó.',
+    device: 'Thiết bị, trình duyệt',
+    ip: 'Địa chỉ IP',
+    signedInAt: 'Đăng nhập lúc',
+    lastUsed: 'Dùng gần nhất',
+    expires: 'Hết hạn',
+    thisSession: 'Phiên này',
+    revoke: 'Kết thúc phiên',
+    revokeOthers: 'Đăng xuất khỏi mọi nơi khác',
+    revokeOthersHint: 'Kết thúc tất cả các phiên, trừ phiên bạn đang dùng.',
+    revoked: 'Đã kết thúc phiên đăng nhập.',
+    revokedOthers: (n: number) =>
+      n === 0 ? 'Không có phiên đăng nhập nào khác.' : `Đã kết thúc ${n} phiên đăng nhập khác.`,
+    onlyThis: 'Bạn chỉ đang đăng nhập ở đây.',
+    unknownDevice: 'Không rõ thiết bị',
+    browserOn: (browser: string, os: string) => `${browser} trên ${os}`,
   },
 
   auth: {
@@ -164,6 +207,34 @@ export const vi = {
     tokens: 'Mã đăng ký máy trạm',
     path: 'Thuộc',
     root: 'Đơn vị gốc',
+    edit: 'Sửa thông tin',
+    editTitle: (name: string) => `Sửa đơn vị: ${name}`,
+    editIntro:
+      'Đổi tên, chuyển sang đơn vị cha khác hoặc cập nhật số liệu của Bộ phận Một cửa. Mã và cấp của đơn vị không đổi.',
+    moveHint:
+      'Mã đơn vị cấp trên. Chuyển đơn vị thì các đơn vị trực thuộc đi theo; ma trận hiện hành phải định tuyến được phiếu của chúng ở vị trí mới.',
+    rootParent: 'Đơn vị gốc không có đơn vị cha và không chuyển được.',
+    figuresTitle: 'Số liệu Bộ phận Một cửa',
+    figuresHint: 'Để trống nếu chưa có số liệu.',
+    saved: (name: string) => `Đã lưu đơn vị “${name}”.`,
+    archive: 'Lưu trữ đơn vị',
+    archiveTitle: (name: string) => `Lưu trữ ${name}?`,
+    archiveIntro:
+      'Đơn vị được lưu trữ không còn xuất hiện trong cây đơn vị, danh sách và ô chọn. Lịch sử phiếu và nhật ký vẫn được giữ; mã đơn vị không dùng lại được. Các mã đăng ký máy trạm còn hiệu lực sẽ bị thu hồi.',
+    archiveBlocked: 'Chưa thể lưu trữ vì đơn vị vẫn còn:',
+    archiveBlockedNext:
+      'Hãy xử lý xong các mục trên (chuyển hoặc lưu trữ đơn vị trực thuộc, thu hồi máy trạm, giải quyết phiếu, gỡ vai trò) rồi quay lại.',
+    archiveReady: 'Đơn vị không còn đơn vị trực thuộc, máy trạm, phiếu đang mở, vai trò hay ủy quyền nào.',
+    archiveSubmit: 'Tôi hiểu, lưu trữ đơn vị',
+    archived: (name: string) => `Đã lưu trữ đơn vị “${name}”.`,
+    blockers: {
+      subUnits: (n: number) => `${n} đơn vị trực thuộc còn hoạt động`,
+      devices: (n: number) => `${n} máy trạm chưa thu hồi`,
+      liveTickets: (n: number) => `${n} phiếu sự cố chưa giải quyết`,
+      pendingApprovals: (n: number) => `${n} bước phê duyệt đang chờ`,
+      roleGrants: (n: number) => `${n} vai trò đang giao tại đơn vị`,
+      deputies: (n: number) => `${n} ủy quyền còn hiệu lực`,
+    },
   },
 
   users: {
@@ -189,6 +260,51 @@ export const vi = {
     disabled: 'Đã khóa',
     active: 'Đang hoạt động',
     noUsers: 'Chưa có người dùng nào trong phạm vi của bạn. Bấm “Thêm người dùng” để tạo tài khoản đầu tiên.',
+    mustChangeOnCreate: 'Yêu cầu đổi mật khẩu ở lần đăng nhập đầu tiên',
+    disabledSince: (date: string) => `Đã khóa từ ${date}`,
+    detailsTitle: 'Thông tin tài khoản',
+    passwordChangedAt: 'Đặt mật khẩu lần cuối',
+    mustChange: 'Phải đổi mật khẩu ở lần đăng nhập tới',
+    liveSessions: 'Phiên đăng nhập đang mở',
+    sessionCount: (n: number) => (n === 0 ? 'Không có' : `${n} phiên`),
+    you: 'Đây là tài khoản của bạn.',
+    readOnly:
+      'Bạn xem được người dùng này nhưng không sửa được: họ còn vai trò ở đơn vị ngoài phạm vi quản trị của bạn.',
+    nameTitle: 'Đổi họ và tên',
+    nameSaved: (name: string) => `Đã lưu họ và tên “${name}”.`,
+    resetTitle: 'Đặt lại mật khẩu',
+    resetIntro:
+      'Dùng khi người dùng quên mật khẩu. Mật khẩu cũ hết hiệu lực và mọi phiên đăng nhập của người dùng kết thúc ngay.',
+    newPassword: 'Mật khẩu mới',
+    newPasswordHint:
+      'Ít nhất 8 ký tự. Hãy trao trực tiếp cho người dùng; hệ thống không lưu bản rõ và không hiển thị lại mật khẩu.',
+    mustChangeOnReset: 'Yêu cầu người dùng đổi mật khẩu ở lần đăng nhập tới',
+    resetSubmit: 'Đặt lại mật khẩu',
+    resetDone: (name: string) =>
+      `Đã đặt lại mật khẩu của “${name}”. Hãy trao mật khẩu mới trực tiếp cho người dùng.`,
+    ownPassword: 'Để đổi mật khẩu của chính bạn, hãy dùng trang “Đổi mật khẩu”.',
+    editRoles: 'Sửa vai trò',
+    editRolesTitle: (name: string) => `Vai trò của ${name}`,
+    editRolesIntro:
+      'Danh sách này thay thế toàn bộ vai trò hiện có. Để trống cả hai ô của một dòng để bỏ vai trò đó. Thay đổi có hiệu lực ngay ở lần bấm tiếp theo của người dùng.',
+    rolesSaved: (name: string) => `Đã cập nhật vai trò của “${name}”.`,
+    accessTitle: 'Khóa tài khoản',
+    disable: 'Khóa tài khoản',
+    disableHint:
+      'Dùng khi cán bộ nghỉ việc hoặc chuyển công tác. Người dùng bị đăng xuất ngay và không đăng nhập được cho đến khi được mở khóa. Lịch sử phiếu và phê duyệt vẫn được giữ.',
+    disableConfirmTitle: (name: string) => `Khóa tài khoản của ${name}?`,
+    disableConfirm: (n: number) =>
+      n === 0
+        ? 'Người dùng sẽ không đăng nhập được cho đến khi được mở khóa.'
+        : `Người dùng sẽ bị đăng xuất khỏi ${n} phiên đang mở và không đăng nhập được cho đến khi được mở khóa.`,
+    disableKeeps:
+      'Lịch sử phiếu và phê duyệt của người dùng vẫn được giữ; có thể mở khóa lại bất cứ lúc nào.',
+    disableSelf: 'Bạn đang khóa chính tài khoản của mình: bạn sẽ bị đăng xuất ngay.',
+    disableSubmit: 'Tôi hiểu, khóa tài khoản',
+    disabledDone: (name: string) => `Đã khóa tài khoản của “${name}”.`,
+    enable: 'Mở khóa tài khoản',
+    enableHint: 'Người dùng đăng nhập lại được bằng mật khẩu hiện có (các phiên cũ không mở lại).',
+    enabledDone: (name: string) => `Đã mở khóa tài khoản của “${name}”.`,
   },
 
   enrollment: {

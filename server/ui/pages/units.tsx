@@ -136,7 +136,7 @@ export interface UnitPageData {
   nextCursor: string | null;
   /** Undefined when the caller may not see who holds roles here. */
   people?: UnitPerson[];
-  can: { createChild: boolean; createToken: boolean; createUser: boolean };
+  can: { createChild: boolean; createToken: boolean; createUser: boolean; edit: boolean; archive: boolean };
 }
 
 export function UnitPage({ ctx, data }: { ctx: PageCtx; data: UnitPageData }) {
@@ -150,6 +150,11 @@ export function UnitPage({ ctx, data }: { ctx: PageCtx; data: UnitPageData }) {
   const showTree = data.children.length > 0 || !!data.cursor || data.can.createChild;
   const actions = (
     <>
+      {data.can.edit && (
+        <a class="btn btn-secondary" href={`${unitHref(u.code)}/edit`}>
+          {t.units.edit}
+        </a>
+      )}
       {data.can.createChild && (
         <a class="btn" href={`/admin/units/new?parent=${encodeURIComponent(u.code)}`}>
           {t.units.createChild}
@@ -250,6 +255,22 @@ export function UnitPage({ ctx, data }: { ctx: PageCtx; data: UnitPageData }) {
               <DateTime at={u.createdAt} lang={lang} dateOnly />
             </dd>
           </dl>
+          {(data.can.edit || data.can.archive) && (
+            <ul class="actions unit-actions">
+              {data.can.edit && (
+                <li>
+                  <a href={`${unitHref(u.code)}/edit`}>{t.units.edit}</a>
+                </li>
+              )}
+              {data.can.archive && (
+                <li>
+                  <a href={`${unitHref(u.code)}/archive`} class="danger-link">
+                    {t.units.archive}
+                  </a>
+                </li>
+              )}
+            </ul>
+          )}
         </section>
         {data.people && (
           <section class="card" aria-labelledby="people-h">

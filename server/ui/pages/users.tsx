@@ -1,4 +1,4 @@
-/** User pages: the list (with roles held where) and the create form with role grants at units. */
+/** User pages: the list (with roles held where, disabled accounts muted) and the create form with role grants at units. */
 import { ROLES } from '../../../shared/enums.js';
 import type { UserView } from '../../../shared/schemas/auth.js';
 import { Badge, RoleBadge } from '../components/badge.js';
@@ -7,6 +7,7 @@ import { CsrfField, type FieldState, FormSummary, TextField, UnitDatalist } from
 import { Breadcrumbs, Layout, PageHead, SubNav } from '../components/layout.js';
 import { type Column, DataTable, Pager } from '../components/table.js';
 import { DateTime } from '../components/time.js';
+import { formatDate } from '../format.js';
 import type { PageCtx } from '../page-context.js';
 
 /** How many role rows the form offers (a user rarely holds more; the API accepts up to 50). */
@@ -27,7 +28,7 @@ export function UsersPage(props: {
       class: 'primary wrap',
       cell: (u) => (
         <>
-          {u.displayName}
+          <a href={`/admin/users/${encodeURIComponent(u.id)}`}>{u.displayName}</a>
           <div class="muted small mono">{u.username}</div>
         </>
       ),
@@ -50,7 +51,11 @@ export function UsersPage(props: {
       header: t.common.status,
       cell: (u) =>
         u.disabledAt ? (
-          <Badge tone="neutral" label={t.users.disabled} />
+          <Badge
+            tone="danger"
+            label={t.users.disabled}
+            title={t.users.disabledSince(formatDate(new Date(u.disabledAt), lang))}
+          />
         ) : (
           <Badge tone="ok" label={t.users.active} />
         ),
@@ -73,6 +78,7 @@ export function UsersPage(props: {
           ctx={ctx}
           columns={cols}
           rows={props.users}
+          rowClass={(u) => (u.disabledAt ? 'row-disabled' : undefined)}
           pager={
             <Pager
               ctx={ctx}
@@ -96,7 +102,6 @@ export function UserFormPage(props: {
 }) {
   const { ctx, state } = props;
   const { t } = ctx;
-  const rows = Array.from({ length: ROLE_ROWS }, (_, i) => i);
   return (
     <Layout ctx={ctx} title={t.users.createTitle}>
       <SubNav ctx={ctx} entries={ctx.adminNav} />
@@ -146,51 +151,18 @@ export function UserFormPage(props: {
             maxlength={256}
             autocomplete="new-password"
           />
-          <fieldset>
-            <legend>{t.users.roles}</legend>
-            <p class="hint muted small">{t.users.rolesHint}</p>
-            {rows.map((i) => {
-              const roleName = `roles.${i}.role`;
-              const unitName = `roles.${i}.unitCode`;
-              const roleErr = state.errors[roleName];
-              return (
-                <div class="row">
-                  <div class="field">
-                    <label for={`f-role-${i}`}>{`${t.users.role} ${i + 1}`}</label>
-                    <select
-                      id={`f-role-${i}`}
-                      name={roleName}
-                      aria-invalid={roleErr ? 'true' : undefined}
-                      aria-describedby={roleErr ? `f-role-${i}-error` : undefined}
-                    >
-                      <option value="">{t.users.roleNone}</option>
-                      {ROLES.map((r) => (
-                        <option value={r} selected={state.values[roleName] === r}>
-                          {t.roles[r]}
-                        </option>
-                      ))}
-                    </select>
-                    {roleErr && (
-                      <span class="error" id={`f-role-${i}-error`}>
-                        {roleErr}
-                      </span>
-                    )}
-                  </div>
-                  <TextField
-                    ctx={ctx}
-                    state={state}
-                    name={unitName}
-                    label={t.users.roleUnit}
-                    list="role-units"
-                    maxlength={32}
-                    spellcheck={false}
-                    noOptionalMark
-                  />
-                </div>
-              );
-            })}
-            <UnitDatalist id="role-units" units={props.units} />
-          </fieldset>
+          <RoleRows ctx={ctx} state={state} count={ROLE_ROWS} units={props.units} />
+          <div class="field check-field">
+            <label>
+              <input
+                type="checkbox"
+                name="mustChangePassword"
+                value="1"
+                checked={state.values.mustChangePassword === '1'}
+              />
+              {t.users.mustChangeOnCreate}
+            </label>
+          </div>
           <div class="form-actions">
             <button type="submit" class="btn">
               {t.users.create}
@@ -200,5 +172,64 @@ export function UserFormPage(props: {
         </form>
       </div>
     </Layout>
+  );
+}
+
+/** Rows of role × unit code (creation and the roles editor); a row with both cells empty is unused. */
+export function RoleRows(props: {
+  ctx: PageCtx;
+  state: FieldState;
+  count: number;
+  units: { code: string; name: string }[];
+}) {
+  const { ctx, state } = props;
+  const { t } = ctx;
+  const rows = Array.from({ length: props.count }, (_, i) => i);
+  return (
+    <fieldset>
+      <legend>{t.users.roles}</legend>
+      <p class="hint muted small">{t.users.rolesHint}</p>
+      {rows.map((i) => {
+        const roleName = `roles.${i}.role`;
+        const unitName = `roles.${i}.unitCode`;
+        const roleErr = state.errors[roleName];
+        return (
+          <div class="row">
+            <div class="field">
+              <label for={`f-role-${i}`}>{`${t.users.role} ${i + 1}`}</label>
+              <select
+                id={`f-role-${i}`}
+                name={roleName}
+                aria-invalid={roleErr ? 'true' : undefined}
+                aria-describedby={roleErr ? `f-role-${i}-error` : undefined}
+              >
+                <option value="">{t.users.roleNone}</option>
+                {ROLES.map((r) => (
+                  <option value={r} selected={state.values[roleName] === r}>
+                    {t.roles[r]}
+                  </option>
+                ))}
+              </select>
+              {roleErr && (
+                <span class="error" id={`f-role-${i}-error`}>
+                  {roleErr}
+                </span>
+              )}
+            </div>
+            <TextField
+              ctx={ctx}
+              state={state}
+              name={unitName}
+              label={t.users.roleUnit}
+              list="role-units"
+              maxlength={32}
+              spellcheck={false}
+              noOptionalMark
+            />
+          </div>
+        );
+      })}
+      <UnitDatalist id="role-units" units={props.units} />
+    </fieldset>
   );
 }

@@ -1,14 +1,15 @@
 /**
- * /admin/units — the unit tree (a unit and its sub-units), search, and creating units. Reads go
- * through the unit directory and `unitForCaller` (404 outside the caller's scope, as the API);
- * creation goes through the API's own `createUnit`.
+ * /admin/units — the unit tree (a unit and its sub-units), search, creating, editing (rename, move,
+ * figures) and archiving units. Reads go through the unit directory and `unitForCaller` (404 outside
+ * the caller's scope, as the API); writes through the API's own `createUnit`, `updateUnit`, `archiveUnit`.
  */
 import { Hono } from 'hono';
-import { zUnitCreate } from '../../../shared/schemas/units.js';
+import { zUnitCreate, zUnitUpdate } from '../../../shared/schemas/units.js';
+import type { UnitRow } from '../../db/repos/units.js';
 import { unitById } from '../../db/repos/units.js';
 import { allowed, grantsFor } from '../../domain/scope.js';
 import { decodeCursor, encodeCursor } from '../../http/pagination.js';
-import { fail } from '../../http/problem.js';
+import { ApiError, fail, msgIn } from '../../http/problem.js';
 import { activeMatrix } from '../../services/matrix-active.js';
 import {
   childrenOf,
@@ -18,11 +19,19 @@ import {
   unitPeople,
   visibleAncestors,
 } from '../../services/unit-directory.js';
-import { createUnit, unitForCaller } from '../../services/units.js';
+import {
+  archiveBlockers,
+  archiveUnit,
+  createUnit,
+  hasBlockers,
+  unitForCaller,
+  updateUnit,
+} from '../../services/units.js';
 import { emptyFieldState } from '../components/form.js';
 import { setFlash } from '../flash.js';
 import { type FormFailure, formFailure, num, text, validateForm, valuesOf } from '../forms.js';
 import { type PageCtx, pageCtx, signedIn } from '../page-context.js';
+import { UnitArchivePage, UnitEditPage } from '../pages/unit-edit.js';
 import { UnitFormPage, UnitPage, UnitRootsPage, UnitSearchPage } from '../pages/units.js';
 import { render } from '../render.js';
 import type { UiCtx, UiEnv } from '../ui-env.js';
@@ -63,6 +72,8 @@ async function unitPage(c: UiCtx, code: string) {
           createChild: mayWrite && hasLowerLevel,
           createToken: allowed(p.grants, 'enrollment.create', unit),
           createUser: allowed(p.grants, 'user.write', unit),
+          edit: mayWrite,
+          archive: mayWrite && !!unit.parentId,
         },
       }}
     />,
@@ -165,4 +176,133 @@ export const unitPages = new Hono<UiEnv>()
       return formPage(c, await pageCtx(c), valuesOf(form, FIELDS), ff);
     }
   })
-  .get('/admin/units/:code', (c) => unitPage(c, c.req.param('code')));
+  .get('/admin/units/:code', (c) => unitPage(c, c.req.param('code')))
+  .get('/admin/units/:code/edit', async (c) => {
+    const p = signedIn(c);
+    const db = c.get('deps').store.read;
+    const unit = await unitForCaller(db, p, c.req.param('code'), 'unit.write');
+    const parent = unit.parentId ? await unitById(db, unit.parentId) : undefined;
+    return editPage(c, unit, {
+      name: unit.name,
+      parentCode: parent?.code,
+      areaM2: figure(unit.areaM2),
+      officers: figure(unit.officers),
+      digitizingOfficers: figure(unit.digitizingOfficers),
+    });
+  })
+  .post('/admin/units/:code/edit', async (c) => {
+    const p = signedIn(c);
+    const deps = c.get('deps');
+    const lang = c.get('lang');
+    const t = c.get('t');
+    const form = c.get('form')!;
+    const unit = await unitForCaller(deps.store.read, p, c.req.param('code'), 'unit.write');
+    const values = valuesOf(form, EDIT_FIELDS);
+    try {
+      const input = validateForm(
+        zUnitUpdate,
+        {
+          name: text(form, 'name') ?? '',
+          ...(unit.parentId ? { parentCode: text(form, 'parentCode') ?? '' } : {}),
+          // An emptied figure is no longer known: clear it.
+          areaM2: num(form, 'areaM2') ?? null,
+          officers: num(form, 'officers') ?? null,
+          digitizingOfficers: num(form, 'digitizingOfficers') ?? null,
+        },
+        t,
+        lang,
+      );
+      const saved = await updateUnit(deps, p, unit.code, input);
+      setFlash(c, 'success', 'unitSaved', [saved.name]);
+      return c.redirect(`/admin/units/${encodeURIComponent(saved.code)}`, 303);
+    } catch (e) {
+      // A parent outside the caller's scope, or one the level rule or the matrix refuses, is about
+      // the parent field: the service's own explanation goes right next to it.
+      const ff = formFailure(e, t, lang, { inputCodes: ['forbidden'], field: 'parentCode' });
+      if (!ff) throw e;
+      const fields = { ...ff.fields };
+      if (fields.level !== undefined || fields.parentCode !== undefined) {
+        delete fields.level;
+        fields.parentCode = ff.message;
+      }
+      return editPage(c, unit, values, { ...ff, fields });
+    }
+  })
+  .get('/admin/units/:code/archive', async (c) => {
+    const p = signedIn(c);
+    const deps = c.get('deps');
+    const unit = await unitForCaller(deps.store.read, p, c.req.param('code'), 'unit.write');
+    if (!unit.parentId) throw fail.conflict(rootArchiveMsg);
+    return archivePage(c, unit);
+  })
+  .post('/admin/units/:code/archive', async (c) => {
+    const p = signedIn(c);
+    const deps = c.get('deps');
+    const code = c.req.param('code');
+    try {
+      const done = await archiveUnit(deps, p, code);
+      setFlash(c, 'success', 'unitArchived', [done.name]);
+      return c.redirect(
+        done.parentCode ? `/admin/units/${encodeURIComponent(done.parentCode)}` : '/admin/units',
+        303,
+      );
+    } catch (e) {
+      // A blocker that appeared meanwhile: show the page again, which lists it.
+      if (!(e instanceof ApiError) || e.code !== 'conflict') throw e;
+      const unit = await unitForCaller(deps.store.read, p, code, 'unit.write');
+      return archivePage(c, unit, msgIn(e.detail, c.get('lang')), 409);
+    }
+  });
+
+const EDIT_FIELDS = ['name', 'parentCode', 'areaM2', 'officers', 'digitizingOfficers'] as const;
+
+const rootArchiveMsg = { vi: 'Không thể lưu trữ đơn vị gốc.', en: 'The root unit cannot be archived.' };
+
+/** A stored figure as the form shows it ("" when unknown). */
+const figure = (n: number | null) => (n === null ? undefined : String(n));
+
+async function editPage(
+  c: UiCtx,
+  unit: UnitRow,
+  values: Record<string, string | undefined>,
+  failure?: FormFailure,
+) {
+  const p = signedIn(c);
+  const db = c.get('deps').store.read;
+  // Offered parents: units the caller administers, minus this unit's own subtree (a move there is a cycle).
+  const [ancestors, pickable] = await Promise.all([visibleAncestors(db, p, unit), pickableUnits(db, p)]);
+  const parents = pickable.filter((u) => allowed(p.grants, 'unit.write', u) && !u.path.startsWith(unit.path));
+  return render(
+    c,
+    <UnitEditPage
+      ctx={await pageCtx(c)}
+      unit={unit}
+      ancestors={ancestors}
+      state={{ values, errors: failure?.fields ?? {} }}
+      parents={parents}
+      message={failure?.message}
+    />,
+    failure?.status ?? 200,
+  );
+}
+
+async function archivePage(c: UiCtx, unit: UnitRow, message?: string, status: 200 | 409 = 200) {
+  const p = signedIn(c);
+  const deps = c.get('deps');
+  const db = deps.store.read;
+  const [ancestors, blockers] = await Promise.all([
+    visibleAncestors(db, p, unit),
+    archiveBlockers(db, unit, deps.clock.now()),
+  ]);
+  return render(
+    c,
+    <UnitArchivePage
+      ctx={await pageCtx(c)}
+      unit={unit}
+      ancestors={ancestors}
+      blockers={blockers}
+      message={hasBlockers(blockers) ? undefined : message}
+    />,
+    status,
+  );
+}

@@ -1,0 +1,42 @@
+/** /metrics: Prometheus text, open by default, behind METRICS_TOKEN when it is set. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+let s: TestServer;
+beforeAll(async () => {
+  s = await startTestServer({ env: { METRICS_TOKEN: 'scrape-secret' } });
+});
+afterAll(async () => s?.stop());
+
+describe('/metrics with METRICS_TOKEN', () => {
+  it('refuses a scrape without the token, or with a wrong one, as problem+json 401', async () => {
+    const none = await s.anon.get('/metrics');
+    expect(none.status).toBe(401);
+    expect(none.headers.get('content-type')).toMatch(/problem\+json/);
+    expect((await s.anon.withToken('wrong').get('/metrics')).status).toBe(401);
+    // A user's session token is not a scrape token.
+    expect((await s.admin.get('/metrics')).status).toBe(401);
+  });
+
+  it('serves the Prometheus text format with the token', async () => {
+    const r = await s.anon.get('/metrics', { authorization: 'Bearer scrape-secret' });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    for (const name of [
+      'onestop_reports_ingested_total',
+      'onestop_report_batches_rejected_total',
+      'onestop_ingest_duration_seconds',
+    ])
+      expect(r.text).toContain(`# TYPE ${name}`);
+    // Every sample line is "name{labels} value".
+    for (const line of r.text.split('\n').filter((l) => l && !l.startsWith('#')))
+      expect(line).toMatch(
+        /^[a-z_:][a-z0-9_:]*(\{[^}]*\})? -?[0-9.e+]+$|^[a-z_:][a-z0-9_:]*(\{[^}]*\})? (NaN|\+Inf)$/i,
+      );
+  });
+
+  it('keeps health and readiness open for the orchestrator', async () => {
+    expect((await s.anon.get('/healthz')).status).toBe(200);
+    expect((await s.anon.get('/readyz')).status).toBe(200);
+  });
+});
