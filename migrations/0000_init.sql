@@ -54,6 +54,20 @@ CREATE TABLE `deputies` (
 --> statement-breakpoint
 CREATE INDEX `deputies_deputy` ON `deputies` (`deputy_id`);--> statement-breakpoint
 CREATE INDEX `deputies_unit_role` ON `deputies` (`unit_id`,`role`);--> statement-breakpoint
+CREATE TABLE `device_inventory_changes` (
+	`id` text PRIMARY KEY NOT NULL,
+	`device_id` text NOT NULL,
+	`at` integer NOT NULL,
+	`ord` integer DEFAULT 0 NOT NULL,
+	`previous_at` integer,
+	`component` text NOT NULL,
+	`change` text NOT NULL,
+	`field` text,
+	`before` text,
+	`after` text
+);
+--> statement-breakpoint
+CREATE INDEX `inventory_changes_device` ON `device_inventory_changes` (`device_id`,`at`,`ord`);--> statement-breakpoint
 CREATE TABLE `devices` (
 	`id` text PRIMARY KEY NOT NULL,
 	`unit_id` text NOT NULL,
@@ -73,6 +87,8 @@ CREATE TABLE `devices` (
 	`active_faults` integer DEFAULT 0 NOT NULL,
 	`peripherals_hash` text,
 	`policy_override` text,
+	`inventory` text,
+	`inventory_at` integer,
 	`created_at` integer NOT NULL,
 	`updated_at` integer NOT NULL
 );
