@@ -4,14 +4,32 @@
  * token, see the UI). Bearer callers are not exposed to CSRF: browsers never add that header themselves.
  */
 
-import type { MiddlewareHandler } from 'hono';
-import { getCookie } from 'hono/cookie';
+import type { Context, MiddlewareHandler } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { authenticate } from '../services/auth.js';
 import type { UserPrincipal } from '../services/principal.js';
 import type { AppEnv } from './context.js';
 import { ApiError } from './problem.js';
 
 export const SESSION_COOKIE = 'onestop_session';
+
+/**
+ * The session cookie, set the same way by the API's login and the UI's sign-in: HttpOnly (no script
+ * reads it), SameSite=Lax (no cross-site form post carries it), Secure on https, ending with the session.
+ */
+export function setSessionCookie(c: Context, token: string, expiresAt: string | Date): void {
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: new URL(c.req.url).protocol === 'https:',
+    path: '/',
+    expires: new Date(expiresAt),
+  });
+}
+
+export function clearSessionCookie(c: Context): void {
+  deleteCookie(c, SESSION_COOKIE, { path: '/' });
+}
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 

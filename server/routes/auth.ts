@@ -1,11 +1,10 @@
 /** POST /api/v1/auth/login, /logout, /password; GET /me; the caller's own sessions (docs/api/accounts.md). */
 import { Hono } from 'hono';
-import { deleteCookie, setCookie } from 'hono/cookie';
 import { zPasswordChange } from '../../shared/schemas/accounts.js';
 import { zLoginBody } from '../../shared/schemas/auth.js';
 import { zListQuery } from '../../shared/schemas/common.js';
 import { grantsOf, userById, userView } from '../db/repos/users.js';
-import { SESSION_COOKIE } from '../http/auth-middleware.js';
+import { clearSessionCookie, setSessionCookie } from '../http/auth-middleware.js';
 import { type AppEnv, clientIp, requireUser } from '../http/context.js';
 import { decodeCursor, encodeCursor } from '../http/pagination.js';
 import { fail } from '../http/problem.js';
@@ -23,19 +22,13 @@ export const authRoutes = new Hono<AppEnv>()
     const deps = c.get('deps');
     const body = await jsonBody(c, zLoginBody, 16 * 1024);
     const res = await login(deps, body, { ip: clientIp(c), userAgent: c.req.header('user-agent') });
-    setCookie(c, SESSION_COOKIE, res.token, {
-      httpOnly: true,
-      sameSite: 'Lax',
-      secure: new URL(c.req.url).protocol === 'https:',
-      path: '/',
-      expires: new Date(res.expiresAt),
-    });
+    setSessionCookie(c, res.token, res.expiresAt);
     return c.json(res, 200);
   })
   .post('/logout', async (c) => {
     const p = requireUser(c);
     await logout(c.get('deps'), p);
-    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    clearSessionCookie(c);
     return c.body(null, 204);
   })
   .get('/me', async (c) => {
@@ -84,6 +77,6 @@ export const authRoutes = new Hono<AppEnv>()
     const p = { ...requireUser(c), ip: clientIp(c) };
     const id = c.req.param('id');
     await revokeOwnSession(c.get('deps'), p, id);
-    if (id === p.sessionId) deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    if (id === p.sessionId) clearSessionCookie(c);
     return c.body(null, 204);
   });

@@ -5,8 +5,8 @@
  * reaches a handler.
  */
 import type { MiddlewareHandler } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { crossSite, SESSION_COOKIE } from '../http/auth-middleware.js';
+import { getCookie, setCookie } from 'hono/cookie';
+import { clearSessionCookie, crossSite, SESSION_COOKIE } from '../http/auth-middleware.js';
 import { ApiError, langOf } from '../http/problem.js';
 import { randomBytes, toBase64Url } from '../security/crypto.js';
 import { authenticate } from '../services/auth.js';
@@ -58,7 +58,7 @@ export function uiContext(): MiddlewareHandler<UiEnv> {
     const cookie = getCookie(c, SESSION_COOKIE);
     let principal = cookie ? await authenticate(deps, cookie, 'cookie') : undefined;
     if (cookie && !principal) {
-      deleteCookie(c, SESSION_COOKIE, { path: '/' });
+      clearSessionCookie(c);
       c.set('sessionExpired', true);
     }
     if (principal) principal = { ...principal, ip: ipOf(c) };

@@ -6,6 +6,7 @@ import { Notice } from '../components/flash.js';
 import { CsrfField, type FieldState, FormSummary, TextField, UnitDatalist } from '../components/form.js';
 import { Breadcrumbs, Layout, PageHead, SubNav } from '../components/layout.js';
 import type { PageCtx } from '../page-context.js';
+import { UnitFiguresRow } from './units.js';
 
 const unitHref = (code: string) => `/admin/units/${encodeURIComponent(code)}`;
 
@@ -82,35 +83,7 @@ export function UnitEditPage(props: {
           <fieldset>
             <legend>{t.units.figuresTitle}</legend>
             <p class="hint muted small">{t.units.figuresHint}</p>
-            <div class="row">
-              <TextField
-                ctx={ctx}
-                state={state}
-                name="areaM2"
-                label={t.units.areaM2}
-                inputmode="decimal"
-                maxlength={12}
-                noOptionalMark
-              />
-              <TextField
-                ctx={ctx}
-                state={state}
-                name="officers"
-                label={t.units.officers}
-                inputmode="numeric"
-                maxlength={7}
-                noOptionalMark
-              />
-              <TextField
-                ctx={ctx}
-                state={state}
-                name="digitizingOfficers"
-                label={t.units.digitizingOfficers}
-                inputmode="numeric"
-                maxlength={7}
-                noOptionalMark
-              />
-            </div>
+            <UnitFiguresRow ctx={ctx} state={state} noOptionalMark />
           </fieldset>
           <div class="form-actions">
             <button type="submit" class="btn">

@@ -371,32 +371,7 @@ export function UnitFormPage(props: {
             required
             options={props.levels.map((l) => ({ value: l, label: labelOf(t.levels, l) }))}
           />
-          <div class="row">
-            <TextField
-              ctx={ctx}
-              state={state}
-              name="areaM2"
-              label={t.units.areaM2}
-              inputmode="decimal"
-              maxlength={12}
-            />
-            <TextField
-              ctx={ctx}
-              state={state}
-              name="officers"
-              label={t.units.officers}
-              inputmode="numeric"
-              maxlength={7}
-            />
-            <TextField
-              ctx={ctx}
-              state={state}
-              name="digitizingOfficers"
-              label={t.units.digitizingOfficers}
-              inputmode="numeric"
-              maxlength={7}
-            />
-          </div>
+          <UnitFiguresRow ctx={ctx} state={state} />
           <div class="form-actions">
             <button type="submit" class="btn">
               {t.units.create}
@@ -406,5 +381,45 @@ export function UnitFormPage(props: {
         </form>
       </div>
     </Layout>
+  );
+}
+
+/**
+ * The three figures of a unit (area, officers, digitising officers): one row of the create and edit
+ * forms. Optional, so the edit form (which explains them in a fieldset) drops the "optional" marks.
+ */
+export function UnitFiguresRow(props: { ctx: PageCtx; state: FieldState; noOptionalMark?: boolean }) {
+  const { ctx, state, noOptionalMark } = props;
+  const { t } = ctx;
+  return (
+    <div class="row">
+      <TextField
+        ctx={ctx}
+        state={state}
+        name="areaM2"
+        label={t.units.areaM2}
+        inputmode="decimal"
+        maxlength={12}
+        noOptionalMark={noOptionalMark}
+      />
+      <TextField
+        ctx={ctx}
+        state={state}
+        name="officers"
+        label={t.units.officers}
+        inputmode="numeric"
+        maxlength={7}
+        noOptionalMark={noOptionalMark}
+      />
+      <TextField
+        ctx={ctx}
+        state={state}
+        name="digitizingOfficers"
+        label={t.units.digitizingOfficers}
+        inputmode="numeric"
+        maxlength={7}
+        noOptionalMark={noOptionalMark}
+      />
+    </div>
   );
 }

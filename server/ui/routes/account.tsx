@@ -4,9 +4,8 @@
  * middleware that sends a person whose password an administrator reset to the change page first.
  */
 import { Hono, type MiddlewareHandler } from 'hono';
-import { deleteCookie } from 'hono/cookie';
 import { zPasswordChange } from '../../../shared/schemas/accounts.js';
-import { SESSION_COOKIE } from '../../http/auth-middleware.js';
+import { clearSessionCookie } from '../../http/auth-middleware.js';
 import { decodeCursor, encodeCursor } from '../../http/pagination.js';
 import { ApiError } from '../../http/problem.js';
 import {
@@ -140,7 +139,7 @@ export const accountPages = new Hono<UiEnv>()
     await revokeOwnSession(c.get('deps'), p, id);
     if (id === p.sessionId) {
       // Ending the session in use is signing out.
-      deleteCookie(c, SESSION_COOKIE, { path: '/' });
+      clearSessionCookie(c);
       setFlash(c, 'success', 'signedOut');
       return c.redirect('/login', 303);
     }

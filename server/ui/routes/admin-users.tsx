@@ -5,12 +5,11 @@
  * service behind PATCH /api/v1/users/:id, and read through `userForCaller` (404 outside scope, as GET).
  */
 import { Hono } from 'hono';
-import { deleteCookie } from 'hono/cookie';
 import { zUserUpdate } from '../../../shared/schemas/accounts.js';
 import { zUserCreate } from '../../../shared/schemas/users.js';
 import { unitNamesByIds } from '../../db/repos/unit-tree.js';
 import { allowed, grantsFor } from '../../domain/scope.js';
-import { SESSION_COOKIE } from '../../http/auth-middleware.js';
+import { clearSessionCookie } from '../../http/auth-middleware.js';
 import { decodeCursor, encodeCursor } from '../../http/pagination.js';
 import { fail } from '../../http/problem.js';
 import { liveSessionCount, mayWriteUser, updateUser, userForCaller } from '../../services/accounts.js';
@@ -175,7 +174,7 @@ export const userPages = new Hono<UiEnv>()
       setFlash(c, 'success', 'userDisabled', [u.displayName]);
       if (u.id === p.userId) {
         // Disabling oneself ends one's own session too.
-        deleteCookie(c, SESSION_COOKIE, { path: '/' });
+        clearSessionCookie(c);
         return c.redirect('/login', 303);
       }
       return c.redirect(userHref(u.id), 303);

@@ -3,9 +3,9 @@
  * HttpOnly, SameSite=Lax session cookie as POST /api/v1/auth/login; sign-out uses `logout`.
  */
 import { Hono } from 'hono';
-import { deleteCookie, setCookie } from 'hono/cookie';
+import { setCookie } from 'hono/cookie';
 import { zLoginBody } from '../../../shared/schemas/auth.js';
-import { SESSION_COOKIE } from '../../http/auth-middleware.js';
+import { clearSessionCookie, setSessionCookie } from '../../http/auth-middleware.js';
 import { ApiError } from '../../http/problem.js';
 import { login, logout } from '../../services/auth.js';
 import { emptyFieldState } from '../components/form.js';
@@ -68,19 +68,13 @@ export const authPages = new Hono<UiEnv>()
     // Signing in over an existing session (another account on a shared counter PC) ends that one.
     const previous = c.get('principal');
     if (previous) await logout(deps, previous);
-    setCookie(c, SESSION_COOKIE, res.token, {
-      httpOnly: true,
-      sameSite: 'Lax',
-      secure: new URL(c.req.url).protocol === 'https:',
-      path: '/',
-      expires: new Date(res.expiresAt),
-    });
+    setSessionCookie(c, res.token, res.expiresAt);
     return c.redirect(next, 303);
   })
   .post('/logout', async (c) => {
     const p = c.get('principal');
     if (p) await logout(c.get('deps'), p);
-    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    clearSessionCookie(c);
     setFlash(c, 'success', 'signedOut');
     return c.redirect('/login', 303);
   })
