@@ -131,7 +131,7 @@ export const zCollectorError = z.object({
   timedOut: z.boolean().optional(),
 });
 
-// ---- hardware and software inventory (optional, agent ≥ 0.2; ADR 0520) ---------------------------
+// ---- hardware and software inventory (optional; ADR 0520) -----------------------------------------
 //
 // Descriptive only: nothing on the server decides on these values, so every field is optional, every
 // text a bounded string (never an enum: a newer agent's new disk type must not make an older server

@@ -467,6 +467,11 @@ describe('unit edit and archive', () => {
     });
     const form = await admin.get(`/admin/units/${ward.code}/edit`);
     expect(form.html).toContain('name="officers" value="12"');
+    // The parent field suggests the units it may move under, by code with the name.
+    const list = /<input[^>]*name="parentCode"[^>]*list="([^"]+)"/.exec(form.html)?.[1];
+    expect(list).toBe('f-parentCode-units');
+    const options = new RegExp(`<datalist id="${list}">([\\s\\S]*?)</datalist>`).exec(form.html)?.[1];
+    expect(options).toContain(`<option value="${code.D2}">Quận Tây Hồ</option>`);
     const ok = await admin.post(`/admin/units/${ward.code}/edit`, {
       name: 'Phường Kim Mã (mới)',
       parentCode: code.D1,

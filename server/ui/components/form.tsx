@@ -146,3 +146,20 @@ export function UnitDatalist({ id, units }: { id: string; units: { code: string;
     </datalist>
   );
 }
+
+/**
+ * A unit-code field with the units the person may pick as suggestions (a native datalist: typing
+ * "phuong" or a code narrows it; no script). Codes are at most 32 characters and never spell-checked.
+ */
+export function UnitCodeField(
+  props: FieldProps & { units: { code: string; name: string }[]; autofocus?: boolean },
+) {
+  const { units, ...field } = props;
+  const listId = `${fid(props.name)}-units`;
+  return (
+    <>
+      <TextField {...field} list={listId} maxlength={32} spellcheck={false} />
+      <UnitDatalist id={listId} units={units} />
+    </>
+  );
+}

@@ -1007,7 +1007,7 @@ export const en: Dict = {
 
   inventory: {
     title: 'Hardware configuration',
-    none: 'No inventory from this PC yet. The agent (0.2 and later) takes one at start and once a day; run "onestop-agent inventory" on the PC to take one now.',
+    none: 'No inventory from this PC yet. The agent takes one at start and once a day; run "onestop-agent inventory" on the PC to take one now.',
     takenAt: (at: string, version: string) => `Inventory taken ${at} (agent ${version})`,
     machine: 'Machine',
     serial: 'Serial number',

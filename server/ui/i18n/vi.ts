@@ -1024,7 +1024,7 @@ export const vi = {
 
   inventory: {
     title: 'Cấu hình phần cứng',
-    none: 'Chưa có dữ liệu kiểm kê của máy này. Tác tử (từ phiên bản 0.2) kiểm kê khi khởi động và mỗi ngày một lần; chạy "onestop-agent inventory" trên máy để kiểm kê ngay.',
+    none: 'Chưa có dữ liệu kiểm kê của máy này. Tác tử kiểm kê khi khởi động và mỗi ngày một lần; chạy "onestop-agent inventory" trên máy để kiểm kê ngay.',
     takenAt: (at: string, version: string) => `Kiểm kê lúc ${at} (tác tử ${version})`,
     machine: 'Máy',
     serial: 'Số sê-ri',

@@ -11,7 +11,7 @@ import {
   FormSummary,
   SelectField,
   TextField,
-  UnitDatalist,
+  UnitCodeField,
 } from '../components/form.js';
 import { Layout, PageHead } from '../components/layout.js';
 import { type Column, DataTable, Pager } from '../components/table.js';
@@ -152,17 +152,14 @@ export function DeputiesPage({ ctx, d }: { ctx: PageCtx; d: DeputiesPageData }) 
                       { value: 'it_staff', label: t.roles.it_staff },
                     ]}
                   />
-                  <TextField
+                  <UnitCodeField
                     ctx={ctx}
                     state={d.state}
                     name="unitCode"
                     label={t.deputies.unitCode}
-                    list="deputy-units"
-                    maxlength={32}
-                    spellcheck={false}
+                    units={d.units}
                   />
                 </div>
-                <UnitDatalist id="deputy-units" units={d.units} />
                 <TextField
                   ctx={ctx}
                   state={d.state}

@@ -6,7 +6,7 @@ import type { EnrollmentTokenRow } from '../../db/repos/enrollment-tokens.js';
 import { tokenState } from '../../services/enrollment-list.js';
 import { TokenStateBadge } from '../components/badge.js';
 import { EmptyState } from '../components/flash.js';
-import { CsrfField, type FieldState, FormSummary, TextField, UnitDatalist } from '../components/form.js';
+import { CsrfField, type FieldState, FormSummary, TextField, UnitCodeField } from '../components/form.js';
 import { Layout, PageHead, SubNav } from '../components/layout.js';
 import { type Column, DataTable, Pager } from '../components/table.js';
 import { DateTime } from '../components/time.js';
@@ -121,18 +121,15 @@ export function EnrollmentPage(props: {
         <form method="post" action="/admin/enrollment" class="stack" novalidate>
           <CsrfField ctx={ctx} />
           <FormSummary ctx={ctx} message={props.message} />
-          <TextField
+          <UnitCodeField
             ctx={ctx}
             state={state}
             name="unitCode"
             label={t.enrollment.unitCode}
             hint={t.enrollment.unitCodeHint}
             required
-            list="token-units"
-            maxlength={32}
-            spellcheck={false}
+            units={props.units}
           />
-          <UnitDatalist id="token-units" units={props.units} />
           <div class="row">
             <TextField
               ctx={ctx}

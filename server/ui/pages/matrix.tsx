@@ -10,7 +10,7 @@ import { bandRange, formatMinutes } from '../../domain/matrix-explain.js';
 import type { MatrixVersionSummary } from '../../services/matrix.js';
 import { Badge } from '../components/badge.js';
 import { EmptyState, Notice } from '../components/flash.js';
-import { type FieldState, FormSummary, SelectField, TextField, UnitDatalist } from '../components/form.js';
+import { type FieldState, FormSummary, SelectField, TextField, UnitCodeField } from '../components/form.js';
 import { Layout, PageHead, Tabs } from '../components/layout.js';
 import { MatrixGrid, placeText, ruleHref } from '../components/matrix-grid.js';
 import { type Column, DataTable, Pager } from '../components/table.js';
@@ -425,17 +425,14 @@ export function MatrixSimulatePage(props: {
       <div class="card">
         <form method="get" action="/matrix/simulate" class="stack" novalidate>
           <FormSummary ctx={ctx} message={props.message} />
-          <TextField
+          <UnitCodeField
             ctx={ctx}
             state={state}
             name="unit"
             label={t.matrix.simUnit}
             required
-            list="sim-units"
-            maxlength={32}
-            spellcheck={false}
+            units={props.units}
           />
-          <UnitDatalist id="sim-units" units={props.units} />
           <div class="row">
             <SelectField
               ctx={ctx}

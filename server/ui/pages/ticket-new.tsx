@@ -5,7 +5,7 @@ import {
   FormSummary,
   SelectField,
   TextField,
-  UnitDatalist,
+  UnitCodeField,
 } from '../components/form.js';
 import { Breadcrumbs, Layout, PageHead } from '../components/layout.js';
 import { labelOf } from '../i18n/index.js';
@@ -38,19 +38,16 @@ export function TicketFormPage(props: {
         <form method="post" action="/tickets" class="stack" novalidate>
           <CsrfField ctx={ctx} />
           <FormSummary ctx={ctx} message={props.message} />
-          <TextField
+          <UnitCodeField
             ctx={ctx}
             state={state}
             name="unitCode"
             label={t.ticket.createUnit}
             hint={t.ticket.createUnitHint}
             required
-            list="ticket-units"
-            maxlength={32}
-            spellcheck={false}
             autofocus={!state.values.unitCode}
+            units={props.units}
           />
-          <UnitDatalist id="ticket-units" units={props.units} />
           <div class="row">
             <SelectField
               ctx={ctx}

@@ -3,7 +3,7 @@ import type { UnitRow } from '../../db/repos/units.js';
 import type { ArchiveBlockers } from '../../services/units.js';
 import { LevelBadge } from '../components/badge.js';
 import { Notice } from '../components/flash.js';
-import { CsrfField, type FieldState, FormSummary, TextField, UnitDatalist } from '../components/form.js';
+import { CsrfField, type FieldState, FormSummary, TextField, UnitCodeField } from '../components/form.js';
 import { Breadcrumbs, Layout, PageHead, SubNav } from '../components/layout.js';
 import type { PageCtx } from '../page-context.js';
 import { UnitFiguresRow } from './units.js';
@@ -65,20 +65,15 @@ export function UnitEditPage(props: {
           {root ? (
             <p class="muted">{t.units.rootParent}</p>
           ) : (
-            <>
-              <TextField
-                ctx={ctx}
-                state={state}
-                name="parentCode"
-                label={t.units.parent}
-                hint={t.units.moveHint}
-                required
-                list="parent-units"
-                maxlength={32}
-                spellcheck={false}
-              />
-              <UnitDatalist id="parent-units" units={props.parents} />
-            </>
+            <UnitCodeField
+              ctx={ctx}
+              state={state}
+              name="parentCode"
+              label={t.units.parent}
+              hint={t.units.moveHint}
+              required
+              units={props.parents}
+            />
           )}
           <fieldset>
             <legend>{t.units.figuresTitle}</legend>

@@ -11,7 +11,7 @@ import {
   FormSummary,
   SelectField,
   TextField,
-  UnitDatalist,
+  UnitCodeField,
 } from '../components/form.js';
 import { Breadcrumbs, Layout, PageHead, SubNav } from '../components/layout.js';
 import { type Column, DataTable, Pager } from '../components/table.js';
@@ -330,18 +330,15 @@ export function UnitFormPage(props: {
         <form method="post" action="/admin/units" class="stack" novalidate>
           <CsrfField ctx={ctx} />
           <FormSummary ctx={ctx} message={props.message} />
-          <TextField
+          <UnitCodeField
             ctx={ctx}
             state={state}
             name="parentCode"
             label={t.units.parent}
             hint={t.units.parentHint}
             required
-            list="parent-units"
-            maxlength={32}
-            spellcheck={false}
+            units={props.parents}
           />
-          <UnitDatalist id="parent-units" units={props.parents} />
           <TextField
             ctx={ctx}
             state={state}

@@ -11,7 +11,7 @@ import {
   FormSummary,
   SelectField,
   TextField,
-  UnitDatalist,
+  UnitCodeField,
 } from '../components/form.js';
 import { Layout, PageHead } from '../components/layout.js';
 import { type Column, DataTable, Pager } from '../components/table.js';
@@ -150,15 +150,13 @@ export function WindowsPage(props: {
             <CsrfField ctx={ctx} />
             <FormSummary ctx={ctx} message={props.message} />
             <div class="row">
-              <TextField
+              <UnitCodeField
                 ctx={ctx}
                 state={state}
                 name="unitCode"
                 label={t.fleet.wUnit}
                 hint={t.fleet.wUnitHint}
-                list="window-units"
-                maxlength={32}
-                spellcheck={false}
+                units={props.units}
               />
               <TextField
                 ctx={ctx}
@@ -170,7 +168,6 @@ export function WindowsPage(props: {
                 spellcheck={false}
               />
             </div>
-            <UnitDatalist id="window-units" units={props.units} />
             <div class="row">
               <LocalTime ctx={ctx} state={state} name="startsAt" label={t.fleet.wStart} />
               <LocalTime ctx={ctx} state={state} name="endsAt" label={t.fleet.wEnd} />
