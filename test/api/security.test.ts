@@ -5,34 +5,17 @@
  *      └─ D2 ── C2 (commune)             itD2@D2, headC2@C2
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUnit, createUser, unique } from '../helpers/factories.js';
+import { unique } from '../helpers/factories.js';
 import type { ApiClient } from '../helpers/http.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { type ScopeWorld, startScopeWorld } from '../helpers/scope-world.js';
+import type { TestServer } from '../helpers/server.js';
 
 let s: TestServer;
-const as: Record<string, ApiClient> = {};
-const code: Record<string, string> = {};
+let as: Record<string, ApiClient>;
+let code: ScopeWorld['code'];
 
 beforeAll(async () => {
-  s = await startTestServer({ env: { ORG_LEVELS: 'city,district,commune' } });
-  code.D1 = (
-    await createUnit(s.admin, { level: 'district', parentCode: 'HN', name: 'Quận Thanh Xuân' })
-  ).code;
-  code.D2 = (await createUnit(s.admin, { level: 'district', parentCode: 'HN', name: 'Quận Cầu Giấy' })).code;
-  code.C1 = (
-    await createUnit(s.admin, { level: 'commune', parentCode: code.D1, name: 'Phường Khương Đình' })
-  ).code;
-  code.C2 = (
-    await createUnit(s.admin, { level: 'commune', parentCode: code.D2, name: 'Phường Dịch Vọng' })
-  ).code;
-  as.admin = s.admin;
-  as.anon = s.anon;
-  as.adminD1 = (await createUser(s.admin, [{ role: 'admin', unitCode: code.D1 }])).client;
-  as.itD1 = (await createUser(s.admin, [{ role: 'it_staff', unitCode: code.D1 }])).client;
-  as.viewerD1 = (await createUser(s.admin, [{ role: 'viewer', unitCode: code.D1 }])).client;
-  as.headC1 = (await createUser(s.admin, [{ role: 'unit_head', unitCode: code.C1 }])).client;
-  as.itD2 = (await createUser(s.admin, [{ role: 'it_staff', unitCode: code.D2 }])).client;
-  as.headC2 = (await createUser(s.admin, [{ role: 'unit_head', unitCode: code.C2 }])).client;
+  ({ s, as, code } = await startScopeWorld());
 });
 afterAll(async () => s?.stop());
 
