@@ -7,6 +7,8 @@
  * - a bare Node 20 process (with and without the service flags): RSS;
  * - optionally (AGENT_BENCH_NAIVE=1) a naive agent calling systeminformation each second.
  * CPU is utime+stime+cutime+cstime from /proc (children included). Everything stays on loopback.
+ * The daily inventory (a separate child process, ADR 0520) is off in the window so the figures are the
+ * steady state; it is measured once on its own afterwards (CPU, wall time, sampled peak RSS).
  *
  * Parameters: AGENT_BENCH_SECONDS (measured window, default 60), AGENT_BENCH_WARMUP (default 5).
  */
@@ -90,12 +92,47 @@ async function bareNodeRss(flags: string[]): Promise<number> {
   return rss;
 }
 
+/**
+ * One `onestop-agent inventory` on its own: CPU from this process's reaped-children counters (no other
+ * child exits meanwhile), peak RSS sampled every 20 ms from /proc while it runs.
+ */
+async function inventoryCost(
+  agentFile: string,
+  dataDir: string,
+): Promise<{ cpuSec: number; wallSec: number; peakMiB: number } | undefined> {
+  const c0 = reapedChildrenCpuSec();
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [agentFile, 'inventory', '--data-dir', dataDir], { stdio: 'ignore' });
+  let peak = 0;
+  const timer = setInterval(() => {
+    try {
+      peak = Math.max(peak, rssMiB(child.pid!).hwm);
+    } catch {
+      // exited between samples
+    }
+  }, 20);
+  const code = await new Promise<number | null>((r) => child.once('exit', r));
+  clearInterval(timer);
+  const wallSec = (performance.now() - t0) / 1000;
+  const c1 = reapedChildrenCpuSec();
+  return code === 0 ? { cpuSec: c1 - c0, wallSec, peakMiB: peak } : undefined;
+}
+
+/** CPU seconds of this process's reaped children (cutime+cstime). */
+function reapedChildrenCpuSec(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[13]) + Number(f[14])) / TICK;
+}
+
 const fmt = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 
 export async function run(): Promise<void> {
   console.log(`window ${SECONDS} s after ${WARMUP} s warm-up, 1 collection/s; CPU includes child processes`);
   const bundle = await AgentBundle.build();
   const bundleKiB = statSync(bundle.file).size / 1024;
+  const inventoryFile = join(bundle.file, '..', 'onestop-agent-inventory.mjs');
+  const inventoryKiB = existsSync(inventoryFile) ? statSync(inventoryFile).size / 1024 : Number.NaN;
   const targets = [await listenTcp(), await listenTcp(), await listenTcp()];
   // The real server on loopback, over a fresh database; its own CPU is not counted.
   const server = await startTestServer();
@@ -138,7 +175,12 @@ export async function run(): Promise<void> {
     const agents: { label: string; data: string; proc: ChildProcess }[] = [];
     for (const [i, v] of variants.entries()) {
       const data = tempDataDir();
-      const env = { ONESTOP_AGENT_INTERVAL_MS: '1000', ONESTOP_AGENT_LOOPBACK_ONLY: '1', ...v.env };
+      const env = {
+        ONESTOP_AGENT_INTERVAL_MS: '1000',
+        ONESTOP_AGENT_LOOPBACK_ONLY: '1',
+        ONESTOP_AGENT_INVENTORY: 'off',
+        ...v.env,
+      };
       const en = await bundle.run(
         [
           'enroll',
@@ -260,6 +302,7 @@ export async function run(): Promise<void> {
     zbxRunning = false;
     await zbxLoop;
 
+    const inv = await inventoryCost(bundle.file, agents[0]!.data);
     const bare = await bareNodeRss([]);
     const bareFlags = await bareNodeRss(NODE_FLAGS);
     const perCol = (c0: number, c1: number, n: number) => ((c1 - c0) * 1000) / n;
@@ -301,6 +344,12 @@ export async function run(): Promise<void> {
     console.log(
       `service agent RSS over the window (5 s samples): min ${fmt(Math.min(...rssSamples))}, max ${fmt(Math.max(...rssSamples))} MiB; ` +
         `ratio to bare node: ${fmt(mem[0]!.rss / bare, 2)} (goal ≤ 1.2)`,
+    );
+    console.log(
+      inv
+        ? `daily inventory (own process, ${fmt(inventoryKiB)} KiB bundle): ${fmt(inv.cpuSec, 2)} s CPU, ${fmt(inv.wallSec, 2)} s wall, ` +
+            `peak RSS ~${fmt(inv.peakMiB)} MiB (sampled); once a day that adds ${fmt((inv.cpuSec * 1000) / 1440, 2)} ms per collection at the default 1/min`
+        : 'daily inventory: failed to run (see the agent log)',
     );
     if (z0 && z1)
       console.log(
