@@ -184,7 +184,7 @@ describe('the script says what the server would', () => {
     });
     expect(got.length).toBe(rows.length);
     expect(got).toEqual(want);
-    // The words really are the page's language.
+    // The table reaches every colour.
     expect(new Set(got.map(([, c]) => c))).toEqual(
       new Set(['nowrap countdown-ok', 'nowrap countdown-soon', 'nowrap countdown-overdue']),
     );
