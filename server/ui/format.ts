@@ -97,16 +97,69 @@ export interface Countdown {
   text: string;
 }
 
+/** The last stretch before a deadline that a countdown shows as "soon" (amber). */
+export const SOON_MS = 3_600_000;
+
 /**
  * Wall-clock countdown to a deadline, for SLA badges. `soonMs` (default one hour) marks the last
  * stretch before the deadline; working-hours SLA maths belongs to the ticket domain, not here.
+ * `assets/script.ts` repeats these rules in the browser (with the words from `countdownWords`) to keep
+ * an open page's countdowns live: change one, change the other (test/e2e/countdown.test.ts holds them equal).
  */
-export function countdown(due: Date, now: Date, lang: Lang, soonMs = 3_600_000): Countdown {
+export function countdown(due: Date, now: Date, lang: Lang, soonMs = SOON_MS): Countdown {
   const msLeft = due.getTime() - now.getTime();
   const t = dict(lang).time;
   const d = formatDuration(msLeft, lang);
   if (msLeft < 0) return { msLeft, urgency: 'overdue', text: t.overdue(d) };
   return { msLeft, urgency: msLeft <= soonMs ? 'soon' : 'ok', text: t.remaining(d) };
+}
+
+/** A countdown's words as templates for the page script: `{n}` stands for a number, `{d}` for a duration. */
+export interface CountdownWords {
+  days: string;
+  hours: string;
+  minutes: string;
+  lessThanMinute: string;
+  remaining: string;
+  overdue: string;
+}
+
+/** A number no dictionary writes by itself, to find where a word function puts its argument. */
+const PROBE = 987_654_321;
+
+/**
+ * `(n) => n + ' giờ'` → `{n} giờ`. Throws (at first render, so every page test fails) if the function
+ * is not a plain template of its number, e.g. if it ever chose a plural form or formatted the number.
+ */
+function templateOf(fn: (n: number) => string): string {
+  const parts = fn(PROBE).split(String(PROBE));
+  if (parts.length !== 2) throw new Error('countdown words must be plain templates of their number');
+  return parts.join('{n}');
+}
+
+function wrapperOf(fn: (d: string) => string): string {
+  const out = fn('{d}');
+  if (out.split('{d}').length !== 2) throw new Error('countdown words must contain the duration once');
+  return out;
+}
+
+const wordsCache: Partial<Record<Lang, CountdownWords>> = {};
+
+/** Derived once per language from the dictionary, so the script never carries words of its own. */
+export function countdownWords(lang: Lang): CountdownWords {
+  const cached = wordsCache[lang];
+  if (cached) return cached;
+  const t = dict(lang).time;
+  const words = {
+    days: templateOf(t.days),
+    hours: templateOf(t.hours),
+    minutes: templateOf(t.minutes),
+    lessThanMinute: t.lessThanMinute,
+    remaining: wrapperOf(t.remaining),
+    overdue: wrapperOf(t.overdue),
+  };
+  wordsCache[lang] = words;
+  return words;
 }
 
 /** The BCP 47 locale the UI uses for a language (for `Intl` calls in page code). */

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { countdown, formatDate, formatDateTime, formatDuration, formatVnd } from '../../server/ui/format.js';
+import {
+  countdown,
+  countdownWords,
+  formatDate,
+  formatDateTime,
+  formatDuration,
+  formatVnd,
+} from '../../server/ui/format.js';
+import { dict } from '../../server/ui/i18n/index.js';
 
 const NBSP = '\u00a0';
 
@@ -62,5 +70,29 @@ describe('durations and countdowns', () => {
     expect(countdown(at(-35), now, 'vi')).toMatchObject({ urgency: 'overdue', text: 'quá hạn 35 phút' });
     expect(countdown(at(-35), now, 'en')).toMatchObject({ urgency: 'overdue', text: '35 min overdue' });
     expect(countdown(at(90), now, 'en').text).toBe('1 h 30 min left');
+  });
+});
+
+describe('countdown words for the page script', () => {
+  it('gives templates that say exactly what the dictionary says, for every number a countdown uses', () => {
+    for (const lang of ['vi', 'en'] as const) {
+      const w = countdownWords(lang);
+      const t = dict(lang).time;
+      const fill = (tpl: string, key: string, v: string | number) => tpl.split(key).join(String(v));
+      for (let n = 0; n <= 400; n++) expect(fill(w.days, '{n}', n)).toBe(t.days(n));
+      for (let n = 0; n < 24; n++) expect(fill(w.hours, '{n}', n)).toBe(t.hours(n));
+      for (let n = 0; n < 60; n++) expect(fill(w.minutes, '{n}', n)).toBe(t.minutes(n));
+      expect(w.lessThanMinute).toBe(t.lessThanMinute);
+      for (const d of ['45 phút', '2 h 15 min', t.lessThanMinute]) {
+        expect(fill(w.remaining, '{d}', d)).toBe(t.remaining(d));
+        expect(fill(w.overdue, '{d}', d)).toBe(t.overdue(d));
+      }
+    }
+    expect(countdownWords('vi')).toMatchObject({
+      hours: '{n} giờ',
+      remaining: 'còn {d}',
+      overdue: 'quá hạn {d}',
+    });
+    expect(countdownWords('en')).toMatchObject({ minutes: '{n} min', remaining: '{d} left' });
   });
 });

@@ -10,6 +10,7 @@ import { currentEntry, type NavEntry } from '../nav.js';
 import type { PageCtx, PageUser } from '../page-context.js';
 import { FlashMessage } from './flash.js';
 import { CsrfField } from './form.js';
+import { countdownPageAttrs } from './time.js';
 
 export function Layout(props: { ctx: PageCtx; title: string; children?: Child; bare?: boolean }) {
   const { ctx, title } = props;
@@ -27,7 +28,7 @@ export function Layout(props: { ctx: PageCtx; title: string; children?: Child; b
         <link rel="stylesheet" href={ASSET_URLS.css} />
         <script src={ASSET_URLS.js} defer></script>
       </head>
-      <body>
+      <body {...countdownPageAttrs(ctx.now, ctx.lang)}>
         <a class="skip-link" href="#main">
           {t.common.skipToContent}
         </a>
