@@ -31,6 +31,7 @@ const MESSAGES = {
   windowCreated: (t: Dict) => t.fleet.createdWindow,
   windowCancelled: (t: Dict) => t.fleet.cancelledDone,
   policySaved: (t: Dict) => t.policy.saved,
+  devicePolicySaved: (t: Dict) => t.devicePolicy.saved,
   notificationsRead: (t: Dict, a: string[]) => t.notifications.markedAll(Number(a[0] ?? 0)),
   passwordChanged: (t: Dict) => t.account.changed,
   sessionRevoked: (t: Dict) => t.account.revoked,

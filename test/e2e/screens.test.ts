@@ -49,6 +49,10 @@ beforeAll(async () => {
   clock.advanceMinutes(15);
   for (const t of (await w.it.client.get('/api/v1/tickets?limit=100')).body.items) tickets.set(t.title, t.id);
   await s.admin.post(`/api/v1/units/${w.otherWard.code}/enrollment-tokens`, { maxUses: 20 });
+  // A PC with a smaller disk: its own thresholds, so the device policy page shows all three sources.
+  await w.it.client.put(`/api/v1/devices/${fleet.healthy.deviceId}/policy`, {
+    disk: { warnFreePct: 20, critFreePct: 8 },
+  });
 });
 afterAll(async () => {
   await browser?.close();
@@ -123,6 +127,12 @@ const PAGES = (): Screen[] => [
     as: 'it',
   },
   { name: 'windows', path: '/fleet/windows', heading: /Khung bảo trì/, as: 'it' },
+  {
+    name: 'device-policy',
+    path: `/fleet/devices/${fleet.healthy.deviceId}/policy`,
+    heading: /Chính sách kiểm tra của máy MOTCUA-BD-01/,
+    as: 'it',
+  },
   {
     name: 'policy',
     path: `/admin/policy/${w.ward.code}`,

@@ -100,6 +100,29 @@ export function TextField(
   );
 }
 
+/** A multi-line field (JSON lists and the like), with the same label, hint and error wiring. */
+export function TextAreaField(props: FieldProps & { rows?: number; code?: boolean; maxlength?: number }) {
+  const { state, name, hint } = props;
+  const error = state.errors[name];
+  return (
+    <FieldFrame {...props}>
+      <textarea
+        id={fid(name)}
+        name={name}
+        class={props.code ? 'code' : undefined}
+        rows={props.rows ?? 6}
+        maxlength={props.maxlength}
+        spellcheck={props.code ? false : undefined}
+        required={props.required}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy(name, !!hint, !!error)}
+      >
+        {state.values[name] ?? ''}
+      </textarea>
+    </FieldFrame>
+  );
+}
+
 export function SelectField(props: FieldProps & { options: { value: string; label: string }[] }) {
   const { state, name, hint } = props;
   const error = state.errors[name];

@@ -936,6 +936,24 @@ export const en: Dict = {
     saved: 'Policy saved; counter PCs get the new config the next time they ask.',
     readOnly: 'You may only read this unit’s policy.',
     badJson: 'The JSON cannot be read.',
+    critAboveWarn: 'The critical threshold must not be above the warning threshold.',
+    removeOverride: 'Remove override',
+    removeOverrideOf: (key: string) => `Remove override: ${key}`,
+  },
+
+  devicePolicy: {
+    link: 'This PC’s own thresholds',
+    title: 'PC check policy',
+    heading: (host: string) => `Check policy of ${host}`,
+    lead: 'A PC follows its unit’s policy; set here only what this PC really needs, such as a smaller disk or a desk without a scanner. What is set here overrides the unit’s value.',
+    own: 'Set for this PC',
+    unitPolicy: 'The unit’s policy',
+    edit: 'Change this PC’s own thresholds',
+    editHint:
+      'Leave a field empty to use the unit’s value. Systems and peripherals are entered as JSON; a list set here replaces the unit’s whole list.',
+    readOnly: 'You may only read this PC’s policy.',
+    saved: 'The PC’s own thresholds were saved; it gets the new config the next time it asks.',
+    hasOverrides: (keys: string) => `This PC has its own thresholds: ${keys}.`,
   },
 
   roles: {

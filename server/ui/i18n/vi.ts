@@ -951,6 +951,24 @@ export const vi = {
     saved: 'Đã lưu chính sách; máy trạm sẽ nhận cấu hình mới ở lần hỏi tiếp theo.',
     readOnly: 'Bạn chỉ có quyền xem chính sách của đơn vị này.',
     badJson: 'JSON không đọc được.',
+    critAboveWarn: 'Ngưỡng nghiêm trọng phải nhỏ hơn hoặc bằng ngưỡng cảnh báo.',
+    removeOverride: 'Bỏ ghi đè',
+    removeOverrideOf: (key: string) => `Bỏ ghi đè: ${key}`,
+  },
+
+  devicePolicy: {
+    link: 'Ngưỡng riêng của máy',
+    title: 'Chính sách kiểm tra của máy',
+    heading: (host: string) => `Chính sách kiểm tra của máy ${host}`,
+    lead: 'Máy dùng chính sách của đơn vị mình; chỉ đặt riêng cho máy những mục thật cần, chẳng hạn ổ đĩa nhỏ hơn hoặc quầy không dùng máy quét. Mục đặt riêng ghi đè giá trị của đơn vị.',
+    own: 'Đặt riêng cho máy này',
+    unitPolicy: 'Chính sách của đơn vị',
+    edit: 'Sửa ngưỡng riêng của máy này',
+    editHint:
+      'Để trống một ô để dùng giá trị của đơn vị. Hệ thống và thiết bị ngoại vi nhập dạng JSON; danh sách đặt riêng thay cho cả danh sách của đơn vị.',
+    readOnly: 'Bạn chỉ có quyền xem chính sách của máy này.',
+    saved: 'Đã lưu ngưỡng riêng của máy; máy sẽ nhận cấu hình mới ở lần hỏi tiếp theo.',
+    hasOverrides: (keys: string) => `Máy này có ngưỡng riêng: ${keys}.`,
   },
 
   roles: {

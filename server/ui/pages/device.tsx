@@ -2,7 +2,8 @@
  * One counter PC: identity and status, the latest reading (disks, systems reached, machine load),
  * its hardware configuration and changes (device-inventory.tsx), peripherals seen against those
  * the policy requires, a history chart of a chosen reading, its
- * tickets and the maintenance windows that cover it, and revocation for those allowed.
+ * tickets and the maintenance windows that cover it, revocation for those allowed, and a link to its
+ * own check policy (device-policy.tsx), with the keys it overrides.
  */
 import type { Inventory } from '../../../shared/schemas/agent.js';
 import type { DeviceView, PeripheralInventoryItem } from '../../../shared/schemas/devices.js';
@@ -12,6 +13,7 @@ import type { TicketView } from '../../../shared/schemas/tickets.js';
 import { parseMetric } from '../../domain/report-metrics.js';
 import type { HistoryPoint } from '../../services/device-history.js';
 import type { InventoryChangeView } from '../../services/devices.js';
+import type { PolicyKey } from '../../services/policy-lineage.js';
 import { Badge, DeviceStatusBadge } from '../components/badge.js';
 import { type ChartLine, LineChart } from '../components/chart.js';
 import { Notice } from '../components/flash.js';
@@ -23,6 +25,7 @@ import { formatDateTime, formatDuration, formatNumber } from '../format.js';
 import { labelOf } from '../i18n/index.js';
 import type { PageCtx } from '../page-context.js';
 import { InventorySection } from './device-inventory.js';
+import { devicePolicyHref } from './device-policy.js';
 import { FleetTabs, fleetUnitHref, TicketList } from './fleet.js';
 import { WindowTable } from './windows.js';
 
@@ -59,6 +62,10 @@ export interface DevicePageData {
   tickets: TicketView[];
   windows: MaintenanceWindowView[];
   canRevoke: boolean;
+  /** May read the PC's check policy page. */
+  canPolicy: boolean;
+  /** The policy keys set for this PC itself (overriding its unit's). */
+  ownPolicy: PolicyKey[];
 }
 
 const GiB = 1024 ** 3;
@@ -354,7 +361,22 @@ export function DevicePage({ ctx, d }: { ctx: PageCtx; d: DevicePageData }) {
             <span>{`${d.unitName} (${x.unitCode})`}</span>
           </span>
         }
+        actions={
+          d.canPolicy && (
+            <a class="btn btn-secondary" href={devicePolicyHref(x.id)}>
+              {t.devicePolicy.link}
+            </a>
+          )
+        }
       />
+      {d.canPolicy && d.ownPolicy.length > 0 && (
+        <Notice kind="info">
+          <span data-testid="own-policy">
+            {t.devicePolicy.hasOverrides(d.ownPolicy.map((k) => t.policy.keys[k]).join('; '))}
+          </span>{' '}
+          <a href={devicePolicyHref(x.id)}>{t.devicePolicy.link}</a>
+        </Notice>
+      )}
       {x.revokedAt && (
         <Notice kind="warn">{t.fleet.revokedAt(formatDateTime(new Date(x.revokedAt), lang))}</Notice>
       )}

@@ -1,12 +1,13 @@
 /**
  * /fleet — health by unit (the caller's scope, worst first), a unit's devices, open tickets and
- * windows; /fleet/devices/:id — one PC; /fleet/windows — maintenance windows. Reads through the
+ * windows; /fleet/devices/:id — one PC (its own check policy: routes/policy.tsx); /fleet/windows — maintenance windows. Reads through the
  * services the API uses (`fleetHealth`, `listDeviceViews`, `deviceDetail`, `getDevicePolicy`,
  * `listWindows`, `queueTickets`); writes through `revokeDevice`, `createWindow`, `cancelWindow`.
  */
 import { Hono } from 'hono';
 import { zMaintenanceWindowCreate } from '../../../shared/schemas/maintenance.js';
 import { unitByCode } from '../../db/repos/units.js';
+import { POLICY_KEYS } from '../../domain/policy.js';
 import { allowed, grantsFor } from '../../domain/scope.js';
 import { decodeCursor, encodeCursor } from '../../http/pagination.js';
 import { ApiError, fail } from '../../http/problem.js';
@@ -177,6 +178,8 @@ export const fleetPages = new Hono<UiEnv>()
           tickets,
           windows: windows.items,
           canRevoke: !!unit && allowed(p.grants, 'device.write', unit),
+          canPolicy: !!unit && allowed(p.grants, 'policy.read', unit),
+          ownPolicy: POLICY_KEYS.filter((k) => policy.own[k] !== undefined),
         }}
       />,
     );

@@ -1,39 +1,32 @@
 /**
- * /admin/policy/:code — a unit's check policy with where each value comes from (`policyLineage`), and
- * the override form: an empty field inherits (sent as `null`), a filled one overrides; validated with
- * the API's `zPolicyPut` and saved with `putPolicy` (which re-checks the merged policy).
+ * /admin/policy/:code — a unit's check policy — and /fleet/devices/:id/policy — one PC's — each with
+ * where every value comes from (`policyLineage`, `devicePolicyLineage`) and the override form: an
+ * empty field inherits (sent as `null`), a filled one overrides, a row's "remove override" clears one
+ * key. Validated with the API's `zPolicyPut` (ui/policy-form.ts) and saved with the API's services
+ * (`putPolicy`, `updateDevicePolicy`), which check scope, re-check the merged policy and audit.
  */
 import { Hono } from 'hono';
-import { zPolicyPut } from '../../../shared/schemas/policy.js';
+import type { PolicyPut } from '../../../shared/schemas/policy.js';
+import { unitByCode } from '../../db/repos/units.js';
 import { allowed, grantsFor } from '../../domain/scope.js';
-import { ApiError, fail } from '../../http/problem.js';
+import { fail } from '../../http/problem.js';
+import { updateDevicePolicy } from '../../services/devices.js';
 import { putPolicy } from '../../services/policy.js';
-import { policyLineage } from '../../services/policy-lineage.js';
+import { devicePolicyLineage, policyLineage } from '../../services/policy-lineage.js';
 import { pickableUnits, scopeRoots } from '../../services/unit-directory.js';
 import { unitForCaller } from '../../services/units.js';
-import { setFlash } from '../flash.js';
-import { type FormFailure, formFailure, num, text, validateForm, valuesOf } from '../forms.js';
+import { type FlashKey, setFlash } from '../flash.js';
+import type { FormFailure } from '../forms.js';
 import { pageCtx, signedIn } from '../page-context.js';
+import { DevicePolicyPage, devicePolicyHref } from '../pages/device-policy.js';
 import { PolicyPage } from '../pages/policy.js';
+import { policyFormFailure, policyFormValues, policyPostedValues, policyPutOf } from '../policy-form.js';
 import { render } from '../render.js';
-import type { UiCtx, UiEnv } from '../ui-env.js';
+import { ipOf, type UiCtx, type UiEnv } from '../ui-env.js';
 
-const FIELDS = [
-  'intervalSec',
-  'openAfter',
-  'recoverAfter',
-  'warnFreePct',
-  'critFreePct',
-  'targets',
-  'peripherals',
-];
+type Values = Record<string, string | undefined>;
 
-async function page(
-  c: UiCtx,
-  code: string,
-  values?: Record<string, string | undefined>,
-  failure?: FormFailure,
-) {
+async function unitPage(c: UiCtx, code: string, values?: Values, failure?: FormFailure) {
   const p = signedIn(c);
   const deps = c.get('deps');
   const db = deps.store.read;
@@ -43,16 +36,6 @@ async function page(
     pickableUnits(db, p),
     pageCtx(c),
   ]);
-  const own = lineage.own;
-  const shown = values ?? {
-    intervalSec: own.intervalSec?.toString(),
-    openAfter: own.openAfter?.toString(),
-    recoverAfter: own.recoverAfter?.toString(),
-    warnFreePct: own.disk?.warnFreePct.toString(),
-    critFreePct: own.disk?.critFreePct.toString(),
-    targets: own.targets ? JSON.stringify(own.targets, null, 2) : '',
-    peripherals: own.peripherals ? JSON.stringify(own.peripherals.expected, null, 2) : '',
-  };
   return render(
     c,
     <PolicyPage
@@ -61,11 +44,51 @@ async function page(
       unitName={unit.name}
       canWrite={allowed(p.grants, 'policy.write', unit)}
       units={units}
-      state={{ values: shown, errors: failure?.fields ?? {} }}
+      state={{ values: values ?? policyFormValues(lineage.own), errors: failure?.fields ?? {} }}
       message={failure?.message}
     />,
     failure?.status ?? 200,
   );
+}
+
+async function devicePage(c: UiCtx, id: string, values?: Values, failure?: FormFailure) {
+  const p = signedIn(c);
+  const deps = c.get('deps');
+  // The service answers 404 outside the caller's device scope, exactly as the API does.
+  const lineage = await devicePolicyLineage(deps, p, id);
+  const [unit, ctx] = await Promise.all([unitByCode(deps.store.read, lineage.unit.code), pageCtx(c)]);
+  return render(
+    c,
+    <DevicePolicyPage
+      ctx={ctx}
+      lineage={lineage}
+      canWrite={!!unit && allowed(p.grants, 'policy.write', unit)}
+      state={{ values: values ?? policyFormValues(lineage.own), errors: failure?.fields ?? {} }}
+      message={failure?.message}
+    />,
+    failure?.status ?? 200,
+  );
+}
+
+/** A policy post: form → PUT body → the service; on failure the page again with the errors. */
+async function save(
+  c: UiCtx,
+  write: (put: PolicyPut) => Promise<string>,
+  flash: FlashKey,
+  again: (values?: Values, failure?: FormFailure) => Promise<Response>,
+) {
+  const t = c.get('t');
+  const lang = c.get('lang');
+  const form = c.get('form')!;
+  try {
+    const to = await write(policyPutOf(form, t, lang));
+    setFlash(c, 'success', flash);
+    return c.redirect(to, 303);
+  } catch (e) {
+    const ff = policyFormFailure(e, t, lang);
+    if (!ff) throw e;
+    return again(policyPostedValues(form), ff);
+  }
 }
 
 export const policyPages = new Hono<UiEnv>()
@@ -76,64 +99,30 @@ export const policyPages = new Hono<UiEnv>()
     if (asked) return c.redirect(`/admin/policy/${encodeURIComponent(asked)}`, 302);
     const root = (await scopeRoots(c.get('deps').store.read, p))[0];
     if (!root) throw fail.forbidden();
-    return page(c, root.code);
+    return unitPage(c, root.code);
   })
-  .get('/admin/policy/:code', (c) => page(c, c.req.param('code')))
-  .post('/admin/policy/:code', async (c) => {
-    const p = signedIn(c);
-    const deps = c.get('deps');
-    const t = c.get('t');
-    const lang = c.get('lang');
-    const form = c.get('form')!;
+  .get('/admin/policy/:code', (c) => unitPage(c, c.req.param('code')))
+  .post('/admin/policy/:code', (c) => {
     const code = c.req.param('code');
-    const values = valuesOf(form, FIELDS);
-    try {
-      const fields: Record<string, string> = {};
-      const json = (name: string): unknown => {
-        const v = text(form, name);
-        if (v === undefined) return null;
-        try {
-          return JSON.parse(v);
-        } catch {
-          fields[name] = t.policy.badJson;
-          return undefined;
-        }
-      };
-      const warn = num(form, 'warnFreePct');
-      const crit = num(form, 'critFreePct');
-      const targets = json('targets');
-      const expected = json('peripherals');
-      if (Object.keys(fields).length > 0)
-        throw new ApiError('validation_failed', t.common.formHasErrors, {
-          errors: Object.entries(fields).map(([path, message]) => ({ path, message })),
-          localised: true,
-        });
-      const put = validateForm(
-        zPolicyPut,
-        {
-          intervalSec: num(form, 'intervalSec') ?? null,
-          openAfter: num(form, 'openAfter') ?? null,
-          recoverAfter: num(form, 'recoverAfter') ?? null,
-          disk: warn === undefined && crit === undefined ? null : { warnFreePct: warn, critFreePct: crit },
-          targets,
-          peripherals: expected === null ? null : { expected },
-        },
-        t,
-        lang,
-      );
-      const saved = await putPolicy(deps, p, code, put);
-      setFlash(c, 'success', 'policySaved');
-      return c.redirect(`/admin/policy/${encodeURIComponent(saved.unitCode)}`, 303);
-    } catch (e) {
-      const ff = formFailure(e, t, lang);
-      if (!ff) throw e;
-      // Paths inside the JSON fields and the disk pair point at the field that holds them.
-      const fields: Record<string, string> = {};
-      for (const [k, v] of Object.entries(ff.fields)) {
-        const top = k.split('.')[0] ?? k;
-        const key = top === 'disk' ? (k.includes('crit') ? 'critFreePct' : 'warnFreePct') : top;
-        fields[key] ??= v;
-      }
-      return page(c, code, values, { ...ff, fields });
-    }
+    const p = { ...signedIn(c), ip: ipOf(c) };
+    return save(
+      c,
+      async (put) => {
+        const saved = await putPolicy(c.get('deps'), p, code, put);
+        return `/admin/policy/${encodeURIComponent(saved.unitCode)}`;
+      },
+      'policySaved',
+      (values, failure) => unitPage(c, code, values, failure),
+    );
+  })
+  .get('/fleet/devices/:id/policy', (c) => devicePage(c, c.req.param('id')))
+  .post('/fleet/devices/:id/policy', (c) => {
+    const id = c.req.param('id');
+    const p = { ...signedIn(c), ip: ipOf(c) };
+    return save(
+      c,
+      async (put) => devicePolicyHref((await updateDevicePolicy(c.get('deps'), p, id, put)).deviceId),
+      'devicePolicySaved',
+      (values, failure) => devicePage(c, id, values, failure),
+    );
   });

@@ -447,6 +447,11 @@ export async function run(): Promise<void> {
         path: `/admin/policy/${ward}`,
         cookie: itUi.cookieHeader(),
       },
+      {
+        label: 'check policy of one PC (lineage)',
+        path: `/fleet/devices/${fleet.deviceId}/policy`,
+        cookie: itUi.cookieHeader(),
+      },
       { label: 'unit tree: city, 50 of 126', path: '/admin/units', cookie: admin.cookieHeader() },
       { label: 'users, 50 of 203', path: '/admin/users', cookie: admin.cookieHeader() },
       { label: 'enrollment, 50 of 300', path: '/admin/enrollment', cookie: admin.cookieHeader() },
