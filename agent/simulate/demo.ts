@@ -178,6 +178,12 @@ function scenario(units: HanoiUnit[], byUnit: (code: string) => VirtualAgent[]) 
       },
     },
     {
+      at: 290,
+      vi: `Một thanh RAM bị tháo khỏi máy quầy 1 của ${u(2).name}. Tác tử kiểm kê lại phần cứng; trang thiết bị ghi nhận thay đổi (không tự mở phiếu: sửa chữa hay mất trộm là việc người xem xét).`,
+      en: `A RAM module is taken out of counter 1's PC at ${u(2).name}. The agent takes the inventory again; the device page records the change (no ticket by itself: repair or theft is for a person to judge).`,
+      run: () => pc(u(2), 0).pc.removeRamModule(),
+    },
+    {
       at: 320,
       vi: `Cán bộ CNTT dọn ổ C: ở ${u(1).name}.`,
       en: `IT staff clean up drive C: at ${u(1).name}.`,

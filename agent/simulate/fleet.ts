@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AgentConfig } from '../../shared/schemas/agent.js';
+import type { AgentStatus } from '../data-dir.js';
 import type { BackoffPolicy } from '../net/backoff.js';
 import { AgentTransport, enroll } from '../net/transport.js';
 import { type AgentLog, AgentRunner, silentLog } from '../runner.js';
@@ -45,6 +46,8 @@ export interface FleetOptions {
 
 export class VirtualAgent {
   readonly pc: VirtualPc;
+  /** The runner's status across silence/wake (the real agent's status.json). */
+  private status: AgentStatus = {};
   deviceId = '';
   private token = '';
   private config: AgentConfig | undefined;
@@ -93,19 +96,29 @@ export class VirtualAgent {
     if (this.ac || !this.spool || !this.config) return;
     const ac = new AbortController();
     this.ac = ac;
-    this.runner = new AgentRunner({
-      spool: this.spool,
-      transport: new AgentTransport(this.fleet.server, this.token, {
-        userAgent: `onestop-agent/${AGENT_VERSION} (simulated)`,
-      }),
-      config: this.runner?.config ?? this.config,
-      collectors: this.pc.collectors(),
-      version: AGENT_VERSION,
-      log: this.fleet.log ?? silentLog,
-      intervalMs: this.fleet.intervalMs,
-      minDeliveryMs: this.fleet.minDeliveryMs,
-      backoff: this.fleet.backoff,
-    });
+    // The real agent takes its inventory when the service starts (ADR 0520).
+    if (!this.pc.inventorySource().stamp()) this.pc.takeInventory();
+    this.runner = new AgentRunner(
+      {
+        spool: this.spool,
+        transport: new AgentTransport(this.fleet.server, this.token, {
+          userAgent: `onestop-agent/${AGENT_VERSION} (simulated)`,
+        }),
+        config: this.runner?.config ?? this.config,
+        collectors: this.pc.collectors(),
+        version: AGENT_VERSION,
+        log: this.fleet.log ?? silentLog,
+        intervalMs: this.fleet.intervalMs,
+        minDeliveryMs: this.fleet.minDeliveryMs,
+        backoff: this.fleet.backoff,
+        inventory: this.pc.inventorySource(),
+        // What the real agent keeps in status.json, so a PC woken up does not send its inventory again.
+        saveStatus: async (st) => {
+          this.status = st;
+        },
+      },
+      this.status,
+    );
     const runner = this.runner;
     this.running = (async () => {
       if (initialDelayMs > 0) await new Promise((r) => setTimeout(r, initialDelayMs));

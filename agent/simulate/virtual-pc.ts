@@ -3,9 +3,10 @@
  * load) and the faults a scenario injects into it. Collectors implement the real `Collector`
  * interface, so a virtual agent runs exactly the agent's runner, spool and transport code.
  */
-import type { AgentConfig } from '../../shared/schemas/agent.js';
+import type { AgentConfig, Inventory } from '../../shared/schemas/agent.js';
 import type { CollectContext, Collector, Readings } from '../collectors/collector.js';
 import { peripheralsReport, type SeenDevice } from '../collectors/peripherals-parse.js';
+import { virtualInventory } from './virtual-inventory.js';
 
 /** Small deterministic PRNG (mulberry32): the same seed gives the same fleet every run. */
 export function rng(seed: number): () => number {
@@ -50,6 +51,10 @@ export class VirtualPc {
   cpuBase: number;
   memBase: number;
   readonly bootedAt = Date.now() - 3600_000 * 3;
+  /** RAM slots emptied by `removeRamModule` (the inventory's change history shows them). */
+  readonly removedRamSlots = new Set<string>();
+  /** The inventory `onestop-agent inventory` last wrote, and a stamp that changes with it. */
+  private inv?: { stamp: string; value: Inventory };
 
   constructor(readonly hostname: string) {
     this.random = rng(seedOf(hostname));
@@ -75,6 +80,25 @@ export class VirtualPc {
   }
 
   // ---- faults ----------------------------------------------------------------------------------
+
+  /** A RAM module is taken out; the next inventory (taken now) shows it missing. */
+  removeRamModule(slot = 'DIMM2'): void {
+    this.removedRamSlots.add(slot);
+    this.takeInventory();
+  }
+
+  /** Takes the inventory now (as the agent does at start and daily); it rides with the next report. */
+  takeInventory(at = new Date()): void {
+    const value = virtualInventory(this.hostname, this.disks[0]!.sizeBytes, at, {
+      removedSlots: this.removedRamSlots,
+    });
+    this.inv = { stamp: value.collectedAt, value };
+  }
+
+  /** The runner's inventory source (`AgentRunnerOptions.inventory`). */
+  inventorySource(): { stamp(): string | undefined; read(): Inventory | undefined } {
+    return { stamp: () => this.inv?.stamp, read: () => this.inv?.value };
+  }
 
   /** The first disk fills by `stepPct` of its size per report until `untilPct` used. */
   fillDisk(stepPct: number, untilPct = 98): void {

@@ -64,5 +64,31 @@ describe('npm run demo (compressed)', () => {
     await until(() => /TICKET #\d+ opened: .*Máy quét hồ sơ/.test(text()), 'the scanner ticket', 40_000, 200);
     await until(() => /TICKET #\d+ opened: .*, upstream\//.test(text()), 'the upstream ticket', 40_000, 200);
     await until(() => /→ resolved/.test(text()), 'a recovery', 60_000, 200);
+
+    // The RAM module taken out shows in that PC's inventory history, as an IT officer would see it.
+    await until(() => /RAM module is taken out/.test(text()), 'the RAM step', 60_000, 200);
+    const admin = demo.accounts.find((a) => a.username === 'admin')!;
+    const login = await fetch(`${demo.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: admin.username, password: admin.password }),
+    });
+    const auth = { authorization: `Bearer ${((await login.json()) as { token: string }).token}` };
+    const pc = demo.fleet.agents.find((a) => a.pc.removedRamSlots.size > 0)!;
+    let device: any;
+    await until(
+      async () => {
+        device = await (await fetch(`${demo!.url}/api/v1/devices/${pc.deviceId}`, { headers: auth })).json();
+        return device.inventoryChanges?.length > 0;
+      },
+      'the inventory change',
+      30_000,
+      200,
+    );
+    expect(device.inventory.memory.modules).toHaveLength(1);
+    expect(device.inventoryChanges).toEqual([
+      expect.objectContaining({ component: 'memory', change: 'changed', field: 'totalBytes' }),
+      expect.objectContaining({ component: 'memoryModule', change: 'removed' }),
+    ]);
   }, 120_000);
 });

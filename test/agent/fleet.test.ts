@@ -112,4 +112,25 @@ describe('simulated fleet', () => {
     const seqs = reportsOf(3).map((x: any) => x.seq);
     expect(new Set(seqs).size).toBe(seqs.length);
   });
+
+  it('sends each PC’s inventory once after start, and again when a RAM module is taken out', async () => {
+    await until(() => fleet.agents.every((_, i) => reportsOf(i).length >= 2), 'two reports from every PC');
+    const carrying = (i: number) => reportsOf(i).filter((r: any) => r.inventory);
+    for (let i = 0; i < 4; i++) {
+      expect(carrying(i)).toHaveLength(1);
+      const inv = zReport.parse(carrying(i)[0]).inventory!;
+      expect(inv.os?.hostname).toBe(fleet.agents[i]!.pc.hostname);
+      expect(inv.memory?.modules).toHaveLength(2);
+    }
+    const serials = fleet.agents.map((_, i) => carrying(i)[0].inventory.system.serial);
+    expect(new Set(serials).size).toBe(4);
+
+    fleet.agents[0]!.pc.removeRamModule('DIMM2');
+    await until(() => carrying(0).length === 2, 'a second inventory from the PC');
+    const [before, after] = carrying(0).map((r: any) => zReport.parse(r).inventory!);
+    expect(after!.memory!.modules!.map((m) => m.slot)).toEqual(['DIMM1']);
+    expect(after!.memory!.totalBytes).toBe(before!.memory!.totalBytes! - 8 * 1024 ** 3);
+    expect(after!.system).toEqual(before!.system);
+    expect(Date.parse(after!.collectedAt)).toBeGreaterThanOrEqual(Date.parse(before!.collectedAt));
+  });
 });
