@@ -36,6 +36,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     // Set on the response's own headers: `c.header()` after the handler would rebuild the Response
     // around a stream body, which on @hono/node-server costs a full web-stream round trip per request.
     c.res.headers.set('x-request-id', c.get('requestId'));
+    deps.metrics.httpRequests.inc({
+      group: routeGroup(new URL(c.req.url).pathname),
+      code: `${Math.floor(c.res.status / 100)}xx`,
+    });
   });
   app.use('*', secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
 
@@ -101,4 +105,28 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
 
   return app;
+}
+
+/** API resources by name, the rest as `ops` or `ui`: a fixed, small label set (never raw paths). */
+const API_GROUPS = new Set([
+  'auth',
+  'units',
+  'users',
+  'tickets',
+  'matrix',
+  'deputies',
+  'calendar',
+  'notifications',
+  'agent',
+  'devices',
+  'maintenance-windows',
+]);
+
+export function routeGroup(path: string): string {
+  if (path.startsWith('/api/v1/')) {
+    const seg = path.slice(8).split('/', 1)[0]!;
+    return API_GROUPS.has(seg) ? seg : 'api_other';
+  }
+  if (path === '/healthz' || path === '/readyz' || path === '/metrics') return 'ops';
+  return 'ui';
 }

@@ -12,7 +12,14 @@ const bool = z
 export const zEnv = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   HOST: z.string().min(1).default('127.0.0.1'),
-  DATABASE_URL: z.string().min(1).default('file:./data/onestop.db'),
+  DATABASE_URL: z
+    .string()
+    .min(1)
+    .refine(
+      (u) => u === ':memory:' || /^(file|libsql|https?|wss?):/i.test(u),
+      'use file:PATH, :memory:, or a libsql://, http(s):// or ws(s):// URL of a libSQL server',
+    )
+    .default('file:./data/onestop.db'),
   DATABASE_AUTH_TOKEN: z.string().optional(),
   ROOT_UNIT_CODE: z
     .string()

@@ -93,6 +93,8 @@ export function problemResponse(c: Context, err: ApiError): Response {
   const headers: Record<string, string> = { 'content-type': 'application/problem+json; charset=utf-8' };
   if (err.extra.retryAfterSec !== undefined)
     headers['retry-after'] = String(Math.ceil(err.extra.retryAfterSec));
+  // RFC 9110: a 401 names the scheme that would work.
+  if (err.status === 401) headers['www-authenticate'] = 'Bearer realm="onestop-care"';
   return new Response(JSON.stringify(body), { status: err.status, headers });
 }
 

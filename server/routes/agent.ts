@@ -38,7 +38,9 @@ export const agentRoutes = new Hono<AppEnv>()
   .post('/enroll', async (c) => {
     const deps = c.get('deps');
     const body = await jsonBody(c, zEnrollBody, 16 * 1024);
-    return c.json(await enroll(deps, body, clientIp(c)), 201);
+    const res = await enroll(deps, body, clientIp(c));
+    c.header('location', `/api/v1/devices/${encodeURIComponent(res.deviceId)}`);
+    return c.json(res, 201);
   })
   .get('/config', async (c) => {
     const deps = c.get('deps');

@@ -10,7 +10,9 @@ export const maintenanceWindowRoutes = new Hono<AppEnv>()
     const p = { ...requireUser(c), ip: clientIp(c) };
     const deps = c.get('deps');
     const body = await jsonBody(c, zMaintenanceWindowCreate, 16 * 1024);
-    return c.json(await createWindow(deps, p, body), 201);
+    const w = await createWindow(deps, p, body);
+    c.header('location', `/api/v1/maintenance-windows/${encodeURIComponent(w.id)}`);
+    return c.json(w, 201);
   })
   .get('/', async (c) => {
     const p = requireUser(c);

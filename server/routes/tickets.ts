@@ -26,7 +26,9 @@ export const ticketRoutes = new Hono<AppEnv>()
     const p = { ...requireUser(c), ip: clientIp(c) };
     const deps = c.get('deps');
     const body = await jsonBody(c, zTicketCreate, deps.config.maxBodyBytes);
-    return c.json(await createTicket(deps, p, body), 201);
+    const t = await createTicket(deps, p, body);
+    c.header('location', `/api/v1/tickets/${encodeURIComponent(t.id)}`);
+    return c.json(t, 201);
   })
   .get('/:id', async (c) => {
     const p = requireUser(c);

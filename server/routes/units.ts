@@ -16,7 +16,9 @@ export const unitRoutes = new Hono<AppEnv>()
     const p = { ...requireUser(c), ip: clientIp(c) };
     const deps = c.get('deps');
     const body = await jsonBody(c, zUnitCreate, deps.config.maxBodyBytes);
-    return c.json(await createUnit(deps, p, body), 201);
+    const u = await createUnit(deps, p, body);
+    c.header('location', `/api/v1/units/${encodeURIComponent(u.code)}`);
+    return c.json(u, 201);
   })
   .get('/', async (c) => {
     const p = requireUser(c);

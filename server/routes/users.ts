@@ -16,7 +16,9 @@ export const userRoutes = new Hono<AppEnv>()
     const p = { ...requireUser(c), ip: clientIp(c) };
     const deps = c.get('deps');
     const body = await jsonBody(c, zUserCreate, deps.config.maxBodyBytes);
-    return c.json(await createUser(deps, p, body), 201);
+    const u = await createUser(deps, p, body);
+    c.header('location', `/api/v1/users/${encodeURIComponent(u.id)}`);
+    return c.json(u, 201);
   })
   .get('/', async (c) => {
     const p = requireUser(c);

@@ -14,7 +14,8 @@ export const zUserCreate = z.object({
   username: zUsername,
   password: zPassword,
   displayName: z.string().trim().min(1).max(200).optional(),
-  roles: z.array(zRoleGrant).max(50).default([]),
+  /** Required by the contract (an empty list is allowed: roles can be granted later). */
+  roles: z.array(zRoleGrant).max(50),
   /** Addition to the contract: send the user to change this initial password at first sign-in. */
   mustChangePassword: z.boolean().optional(),
 });

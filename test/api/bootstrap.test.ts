@@ -59,6 +59,9 @@ describe('bootstrap', () => {
   it('refuses a bad configuration with a message naming the variable', async () => {
     await expect(start({ ORG_LEVELS: 'city,city' }, [])).rejects.toThrow(/ORG_LEVELS/);
     await expect(start({ AGENT_INTERVAL_SEC: '0' }, [])).rejects.toThrow(/AGENT_INTERVAL_SEC/);
+    await expect(start({ DATABASE_URL: 'postgres://db/onestop' }, [])).rejects.toThrow(
+      /DATABASE_URL: use file:PATH/,
+    );
   });
 
   it('installs the levels named by ORG_LEVELS', async () => {

@@ -254,6 +254,44 @@ describe('PROTOCOL.md, end to end', () => {
     expect(sim.body.explanation).toBeTruthy();
   });
 
+  it('answers every 201 with the Location of what it created, readable there', async () => {
+    const unit = await s.admin.post('/api/v1/units', {
+      code: '00008',
+      name: 'Phường Hoàn Kiếm',
+      level: 'commune',
+      parentCode: 'HN',
+    });
+    const user = await s.admin.post('/api/v1/users', {
+      username: 'loc.test',
+      password: TEST_PASSWORD,
+      roles: [{ role: 'viewer', unitCode: '00008' }],
+    });
+    const ticket = await it1.post('/api/v1/tickets', {
+      unitCode: '00008',
+      category: 'hardware',
+      severity: 'minor',
+      title: 'Bàn phím quầy 2 hỏng phím Enter',
+    });
+    const tok = await s.admin.post('/api/v1/units/00008/enrollment-tokens', {});
+    const enrolled = await s.anon.post('/api/v1/agent/enroll', {
+      enrollmentToken: tok.body.token,
+      hostname: 'MC-00008-01',
+      hardwareId: 'LOC-1',
+      os: { platform: 'win32', release: '10.0.19045', arch: 'x64' },
+      agentVersion: '0.1.0',
+    });
+    for (const [r, path] of [
+      [unit, '/api/v1/units/00008'],
+      [user, `/api/v1/users/${user.body.id}`],
+      [ticket, `/api/v1/tickets/${ticket.body.id}`],
+      [enrolled, `/api/v1/devices/${enrolled.body.deviceId}`],
+    ] as const) {
+      expect(r.status).toBe(201);
+      expect(r.headers.get('location')).toBe(path);
+      expect((await s.admin.get(path)).status).toBe(200);
+    }
+  });
+
   it('exposes the operations endpoints', async () => {
     expect((await s.anon.get('/healthz')).status).toBe(200);
     expect((await s.anon.get('/readyz')).status).toBe(200);

@@ -103,7 +103,20 @@ describe('error classes', () => {
       const vi = await s.admin.post('/api/v1/units', { code: 'X4', name: 'x' });
       expectProblem(vi, 422);
       expect(vi.body.title).toBe('Dữ liệu không hợp lệ');
+      // The contract's user has `roles` (a list, possibly empty): leaving it out is a 422 on `roles`.
+      const noRoles = await s.admin.post('/api/v1/users', {
+        username: 'no.roles',
+        password: 'mat-khau-du-dai',
+      });
+      expectProblem(noRoles, 422);
+      expect(noRoles.body.errors.map((e: { path: string }) => e.path)).toEqual(['roles']);
     });
+    const empty = await s.admin.post('/api/v1/users', {
+      username: 'no.roles',
+      password: 'mat-khau-du-dai',
+      roles: [],
+    });
+    expect(empty.status).toBe(201);
   });
 
   it('422 for a level not below the parent, and for an unknown parent', async () => {

@@ -16,6 +16,25 @@ describe('/metrics with METRICS_TOKEN', () => {
     expect((await s.anon.withToken('wrong').get('/metrics')).status).toBe(401);
     // A user's session token is not a scrape token.
     expect((await s.admin.get('/metrics')).status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toBe('Bearer realm="onestop-care"');
+  });
+
+  it('counts HTTP requests by route group and status class, never by raw path', async () => {
+    const scrape = async () => (await s.anon.get('/metrics', { authorization: 'Bearer scrape-secret' })).text;
+    const count = (text: string, labels: string) =>
+      Number(new RegExp(`^onestop_http_requests_total\\{${labels}\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+    const before = await scrape();
+    await s.admin.get('/api/v1/units');
+    await s.admin.get('/api/v1/units/HN');
+    await s.anon.get('/api/v1/units');
+    await s.admin.get('/api/v1/no-such-thing/42');
+    const after = await scrape();
+    expect(count(after, 'code="2xx",group="units"') - count(before, 'code="2xx",group="units"')).toBe(2);
+    expect(count(after, 'code="4xx",group="units"') - count(before, 'code="4xx",group="units"')).toBe(1);
+    expect(count(after, 'code="4xx",group="api_other"') - count(before, 'code="4xx",group="api_other"')).toBe(
+      1,
+    );
+    expect(after).not.toContain('no-such-thing');
   });
 
   it('serves the Prometheus text format with the token', async () => {
