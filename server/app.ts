@@ -3,6 +3,7 @@
  * One sub-app per resource under /api/v1, one error path (problem+json), no `node:` imports.
  */
 import { Hono } from 'hono';
+import { TrieRouter } from 'hono/router/trie-router';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppDeps } from './deps.js';
 import { sessionMiddleware } from './http/auth-middleware.js';
@@ -67,15 +68,30 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/v1', api);
   app.route('/', createUiApp()); // keep last: the UI's HTML 404 answers any GET not claimed above
 
-  app.notFound((c) =>
-    problemResponse(
+  const methodsOf = apiMethods(api);
+  app.notFound((c) => {
+    const path = new URL(c.req.url).pathname;
+    // A path the API has, with another method: 405 with the methods it has (RFC 9110 §15.5.6).
+    const allow = path.startsWith('/api/v1/') ? methodsOf(path.slice('/api/v1'.length)) : [];
+    if (allow.length > 0) {
+      const res = problemResponse(
+        c,
+        new ApiError('method_not_allowed', {
+          vi: `${path} không nhận ${c.req.method}; dùng ${allow.join(', ')}.`,
+          en: `${path} does not take ${c.req.method}; use ${allow.join(', ')}.`,
+        }),
+      );
+      res.headers.set('allow', allow.join(', '));
+      return res;
+    }
+    return problemResponse(
       c,
       new ApiError('not_found', {
-        vi: `Không có đường dẫn ${c.req.method} ${new URL(c.req.url).pathname}.`,
-        en: `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`,
+        vi: `Không có đường dẫn ${c.req.method} ${path}.`,
+        en: `No route for ${c.req.method} ${path}.`,
       }),
-    ),
-  );
+    );
+  });
 
   app.onError((err, c) => {
     if (err instanceof ApiError) return problemResponse(c, err);
@@ -129,4 +145,13 @@ export function routeGroup(path: string): string {
   }
   if (path === '/healthz' || path === '/readyz' || path === '/metrics') return 'ops';
   return 'ui';
+}
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/** The methods the API's own routes (not its middleware) answer for a path, from one router built once. */
+function apiMethods(api: Hono<AppEnv>): (path: string) => string[] {
+  const router = new TrieRouter<true>();
+  for (const r of api.routes) if (r.method !== 'ALL') router.add(r.method, r.path, true);
+  return (path) => METHODS.filter((m) => router.match(m, path)[0].length > 0);
 }

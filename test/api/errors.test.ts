@@ -162,6 +162,21 @@ describe('error classes', () => {
     });
   });
 
+  it('405 with Allow for a path the API has, asked with another method', async () => {
+    await expectNothingWritten(s.deps, async () => {
+      const login = await s.anon.get('/api/v1/auth/login');
+      expectProblem(login, 405);
+      expect(login.headers.get('allow')).toBe('POST');
+      const units = await s.admin.request('DELETE', '/api/v1/units');
+      expectProblem(units, 405);
+      expect(units.headers.get('allow')).toBe('GET, POST');
+      const one = await s.admin.request('DELETE', '/api/v1/units/HN');
+      expect(one.headers.get('allow')).toBe('GET, PATCH');
+      expect(one.body.detail).toContain('/api/v1/units/HN');
+      expectProblem(await s.admin.request('DELETE', '/api/v1/nothing-here'), 404);
+    });
+  });
+
   it('409 for a duplicate unit code (case-insensitive) and username', async () => {
     await expectNothingWritten(s.deps, async () => {
       expectProblem(await s.admin.post('/api/v1/units', { code: '00004', name: 'x', level: 'commune' }), 409);
