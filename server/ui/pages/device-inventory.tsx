@@ -343,7 +343,8 @@ export function InventorySection({
           ) : null}
         </>
       )}
-      <Changes ctx={ctx} changes={changes} />
+      {/* Without any inventory there is nothing to compare; history of an earlier one still shows. */}
+      {inventory || changes.length > 0 ? <Changes ctx={ctx} changes={changes} /> : null}
     </section>
   );
 }
