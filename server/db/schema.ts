@@ -435,6 +435,11 @@ export const tickets = sqliteTable(
       .where(sql`${t.status} NOT IN ('resolved', 'closed')`),
     // Open tickets per unit (fleet health, rolled up the tree): covering, so no table lookups.
     index('tickets_live_unit').on(t.unitId).where(sql`${t.status} NOT IN ('resolved', 'closed')`),
+    // The SLA report (services/sla-report.ts): each figure is a range over one of these moments.
+    index('tickets_resolved_at').on(t.resolvedAt),
+    index('tickets_responded_at').on(t.respondedAt),
+    index('tickets_respond_by').on(t.respondBy),
+    index('tickets_resolve_by').on(t.resolveBy),
   ],
 );
 
@@ -461,6 +466,8 @@ export const approvalSteps = sqliteTable(
     primaryKey({ columns: [t.ticketId, t.round, t.step] }),
     index('approval_pending').on(t.unitId, t.role),
     index('approval_due').on(t.dueAt),
+    // The SLA report's approved cost: approvals completed in a period.
+    index('approval_decided').on(t.decidedAt),
   ],
 );
 
