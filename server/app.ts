@@ -19,6 +19,7 @@ import { matrixRoutes } from './routes/matrix.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { opsRoutes } from './routes/ops.js';
 import { policyRoutes } from './routes/policy.js';
+import { reportRoutes } from './routes/reports.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { unitRoutes } from './routes/units.js';
 import { userRoutes } from './routes/users.js';
@@ -65,6 +66,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   api.route('/agent', agentRoutes);
   api.route('/devices', deviceRoutes);
   api.route('/maintenance-windows', maintenanceWindowRoutes);
+  api.route('/reports', reportRoutes);
   app.route('/api/v1', api);
   app.route('/', createUiApp()); // keep last: the UI's HTML 404 answers any GET not claimed above
 

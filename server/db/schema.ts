@@ -399,6 +399,10 @@ export const tickets = sqliteTable(
     approvalRound: integer('approval_round').notNull().default(0),
     /** SLA state: targets, pauses and the rule's minutes, replayable from the timeline. */
     sla: json<Record<string, unknown>>('sla').notNull(),
+    /** `sla.usedMinutes` as a virtual column, so the SLA report's covering index can hold it. */
+    slaUsedMinutes: real('sla_used_minutes').generatedAlwaysAs(sql`json_extract(sla, '$.usedMinutes')`, {
+      mode: 'virtual',
+    }),
     respondBy: ts('respond_by').notNull(),
     resolveBy: ts('resolve_by').notNull(),
     respondedAt: ts('responded_at'),
@@ -435,6 +439,24 @@ export const tickets = sqliteTable(
       .where(sql`${t.status} NOT IN ('resolved', 'closed')`),
     // Open tickets per unit (fleet health, rolled up the tree): covering, so no table lookups.
     index('tickets_live_unit').on(t.unitId).where(sql`${t.status} NOT IN ('resolved', 'closed')`),
+    // The SLA report (services/sla-report.ts): each figure is a range over one of these moments, and
+    // each index covers its query (group keys and compared times included), so a month of a city's
+    // tickets is read from the index alone, never from the wide ticket rows.
+    index('tickets_report_created').on(t.createdAt, t.unitId, t.category),
+    index('tickets_report_responded').on(t.respondedAt, t.respondBy, t.unitId, t.category),
+    index('tickets_report_respond_by').on(t.respondBy, t.respondedAt, t.resolvedAt, t.unitId, t.category),
+    index('tickets_report_resolved').on(
+      t.resolvedAt,
+      t.createdAt,
+      t.resolveBy,
+      t.unitId,
+      t.category,
+      t.slaUsedMinutes,
+    ),
+    index('tickets_report_resolve_by').on(t.resolveBy, t.resolvedAt, t.unitId, t.category),
+    index('tickets_report_live')
+      .on(t.createdAt, t.unitId, t.category)
+      .where(sql`${t.status} NOT IN ('resolved', 'closed')`),
   ],
 );
 
@@ -461,6 +483,8 @@ export const approvalSteps = sqliteTable(
     primaryKey({ columns: [t.ticketId, t.round, t.step] }),
     index('approval_pending').on(t.unitId, t.role),
     index('approval_due').on(t.dueAt),
+    // The SLA report's approved cost: approvals completed in a period.
+    index('approval_decided').on(t.decidedAt),
   ],
 );
 

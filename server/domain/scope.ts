@@ -44,6 +44,8 @@ export const PERMISSIONS = {
   'calendar.read': ['admin', 'it_staff', 'viewer', 'unit_head'],
   'calendar.write': ['admin'],
   'audit.read': ['admin'],
+  /** The SLA report: the same readers as tickets, over the same units. */
+  'report.read': ['admin', 'it_staff', 'viewer', 'unit_head'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -20,6 +20,7 @@ import { homePages } from './routes/home.js';
 import { matrixPages } from './routes/matrix.js';
 import { notificationPages } from './routes/notifications.js';
 import { policyPages } from './routes/policy.js';
+import { reportPages } from './routes/reports.js';
 import { ticketPages } from './routes/tickets.js';
 import type { UiEnv } from './ui-env.js';
 
@@ -46,6 +47,7 @@ export function createUiApp(): Hono<UiEnv> {
   ui.route('/', calendarPages);
   ui.route('/', fleetPages);
   ui.route('/', policyPages);
+  ui.route('/', reportPages);
   ui.get('*', (c, next) =>
     isUiPath(c.req.path) && !c.req.path.startsWith('/assets/') ? notFoundPage(c) : next(),
   );

@@ -41,6 +41,7 @@ export const MAIN_NAV: readonly NavEntry[] = [
   },
   { key: 'fleet', href: '/fleet', prefix: '/fleet', anyOf: ['device.read'], ready: true },
   { key: 'matrix', href: '/matrix', prefix: '/matrix', anyOf: ['matrix.read'], ready: true },
+  { key: 'reports', href: '/reports', prefix: '/reports', anyOf: ['report.read'], ready: true },
   {
     key: 'admin',
     href: '/admin',

@@ -8,6 +8,7 @@ export * from './enrollment.js';
 export * from './maintenance.js';
 export * from './matrix.js';
 export * from './policy.js';
+export * from './reports.js';
 export * from './tickets.js';
 export * from './units.js';
 export * from './users.js';

@@ -1,4 +1,6 @@
 /** English: the second language. Typed as `Dict`, so it must have exactly the keys of vi.ts. */
+
+import { SLA_REPORT_DEFINITIONS, type SlaReportFigure } from '../../domain/sla-report-definitions.js';
 import type { Dict } from './vi.js';
 
 export const en: Dict = {
@@ -74,6 +76,7 @@ export const en: Dict = {
     approvalsSection: 'Approval sections',
     matrixSection: 'Matrix sections',
     policy: 'Check policy',
+    reports: 'Reports',
   },
 
   header: {
@@ -956,6 +959,58 @@ export const en: Dict = {
     hasOverrides: (keys: string) => `This PC has its own thresholds: ${keys}.`,
   },
 
+  reports: {
+    title: 'SLA report',
+    lead: 'Are repairs on time, how much is still open and what was spent — by unit and period. Every figure is defined at the foot of the page.',
+    filters: 'Choose the period and unit',
+    period: 'Period',
+    presets: {
+      this_month: 'This month',
+      last_month: 'Last month',
+      this_quarter: 'This quarter',
+      last_quarter: 'Last quarter',
+      custom: 'Custom (from – to)',
+    },
+    from: 'From',
+    to: 'To (included)',
+    unit: 'Unit (with its sub-units)',
+    unitHint: 'Leave empty for every unit you may see.',
+    by: 'Group by',
+    byUnit: 'Unit',
+    byCategory: 'Category',
+    show: 'Show report',
+    csv: 'Download CSV (opens in Excel)',
+    summary: (from: string, to: string, days: number) =>
+      `Period ${from} – ${to} (${days} days, Vietnam time)`,
+    scopeAll: 'Every unit you may see',
+    scopeUnit: (name: string, code: string) => `${name} (${code}) and its sub-units`,
+    generated: (at: string) => `Figures as of ${at}`,
+    notEnded: 'The period has not ended: deadlines still ahead are not counted.',
+    empty: 'No tickets in this period in the chosen scope. Choose another period or clear the unit.',
+    colUnit: 'Unit',
+    colCategory: 'Category',
+    colOpened: 'Opened',
+    colResolved: 'Resolved',
+    colRespond: 'Responded on time',
+    colResolve: 'Resolved on time',
+    colWall: 'Time to resolve (wall clock)',
+    colWork: 'Time to resolve (SLA working time)',
+    colBacklog: 'Backlog at end',
+    colCost: 'Approved cost',
+    total: 'Total',
+    rate: (pct: string, met: number, n: number) => `${pct} % (${met}/${n})`,
+    noDecided: 'none yet (n = 0)',
+    excluded: (n: number) => `${n} excluded`,
+    spread: (median: string, p90: string, n: number) => `median ${median} · p90 ${p90} (n = ${n})`,
+    hours: (h: string) => `${h} h`,
+    none: '—',
+    backlog: (n: string, oldest: string) => `${n} (oldest ${oldest})`,
+    cost: (vnd: string, n: number) => `${vnd} (${n} ${n === 1 ? 'ticket' : 'tickets'})`,
+    definitions: 'Definitions',
+    seeDefinition: 'See the definition',
+    defs: defsIn('en'),
+  },
+
   roles: {
     admin: 'Administrator',
     it_staff: 'IT staff',
@@ -1130,3 +1185,11 @@ export const en: Dict = {
     goBack: 'Back to the previous page',
   },
 };
+
+/** The SLA report's definitions in one language (the text lives with the figures it defines). */
+function defsIn(lang: 'vi' | 'en'): Record<SlaReportFigure, string> {
+  return Object.fromEntries(Object.entries(SLA_REPORT_DEFINITIONS).map(([k, v]) => [k, v[lang]])) as Record<
+    SlaReportFigure,
+    string
+  >;
+}

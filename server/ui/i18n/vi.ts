@@ -5,6 +5,7 @@
  * Functions take the values they interpolate; the caller never concatenates translated fragments.
  */
 import type { DeviceStatus, PeripheralKind, Role, TicketStatus } from '../../../shared/enums.js';
+import { SLA_REPORT_DEFINITIONS, type SlaReportFigure } from '../../domain/sla-report-definitions.js';
 
 export const vi = {
   meta: { htmlLang: 'vi' },
@@ -80,6 +81,7 @@ export const vi = {
     approvalsSection: 'Các mục phê duyệt',
     matrixSection: 'Các mục ma trận',
     policy: 'Chính sách kiểm tra',
+    reports: 'Báo cáo',
   },
 
   header: {
@@ -971,6 +973,57 @@ export const vi = {
     hasOverrides: (keys: string) => `Máy này có ngưỡng riêng: ${keys}.`,
   },
 
+  reports: {
+    title: 'Báo cáo SLA',
+    lead: 'Sửa chữa có đúng hạn không, còn tồn bao nhiêu và đã chi bao nhiêu — theo đơn vị và kỳ. Mỗi con số có định nghĩa ở cuối trang.',
+    filters: 'Chọn kỳ và đơn vị',
+    period: 'Kỳ',
+    presets: {
+      this_month: 'Tháng này',
+      last_month: 'Tháng trước',
+      this_quarter: 'Quý này',
+      last_quarter: 'Quý trước',
+      custom: 'Tự chọn (từ ngày – đến ngày)',
+    },
+    from: 'Từ ngày',
+    to: 'Đến ngày (tính cả ngày này)',
+    unit: 'Đơn vị (kèm đơn vị trực thuộc)',
+    unitHint: 'Để trống: mọi đơn vị bạn được xem.',
+    by: 'Nhóm theo',
+    byUnit: 'Đơn vị',
+    byCategory: 'Loại sự cố',
+    show: 'Xem báo cáo',
+    csv: 'Tải CSV (mở bằng Excel)',
+    summary: (from: string, to: string, days: number) => `Kỳ ${from} – ${to} (${days} ngày, giờ Việt Nam)`,
+    scopeAll: 'Mọi đơn vị bạn được xem',
+    scopeUnit: (name: string, code: string) => `${name} (${code}) và đơn vị trực thuộc`,
+    generated: (at: string) => `Số liệu tại ${at}`,
+    notEnded: 'Kỳ chưa kết thúc: các hạn chưa đến chưa được tính.',
+    empty: 'Không có phiếu nào trong kỳ này ở phạm vi đã chọn. Hãy chọn kỳ khác hoặc bỏ chọn đơn vị.',
+    colUnit: 'Đơn vị',
+    colCategory: 'Loại sự cố',
+    colOpened: 'Phiếu mới',
+    colResolved: 'Đã xử lý',
+    colRespond: 'Phản hồi đúng hạn',
+    colResolve: 'Xử lý đúng hạn',
+    colWall: 'Thời gian xử lý (giờ thực)',
+    colWork: 'Thời gian xử lý (giờ làm việc SLA)',
+    colBacklog: 'Tồn cuối kỳ',
+    colCost: 'Chi phí đã duyệt',
+    total: 'Tổng',
+    rate: (pct: string, met: number, n: number) => `${pct} % (${met}/${n})`,
+    noDecided: 'chưa có (n = 0)',
+    excluded: (n: number) => `loại trừ ${n}`,
+    spread: (median: string, p90: string, n: number) => `trung vị ${median} · p90 ${p90} (n = ${n})`,
+    hours: (h: string) => `${h} giờ`,
+    none: '—',
+    backlog: (n: string, oldest: string) => `${n} (cũ nhất ${oldest})`,
+    cost: (vnd: string, n: number) => `${vnd} (${n} phiếu)`,
+    definitions: 'Định nghĩa',
+    seeDefinition: 'Xem định nghĩa',
+    defs: defsIn('vi'),
+  },
+
   roles: {
     admin: 'Quản trị viên',
     it_staff: 'Cán bộ CNTT',
@@ -1149,3 +1202,11 @@ export const vi = {
 
 /** The shape every language must have: a missing or extra key in en.ts is a compile error. */
 export type Dict = typeof vi;
+
+/** The SLA report's definitions in one language (the text lives with the figures it defines). */
+function defsIn(lang: 'vi' | 'en'): Record<SlaReportFigure, string> {
+  return Object.fromEntries(Object.entries(SLA_REPORT_DEFINITIONS).map(([k, v]) => [k, v[lang]])) as Record<
+    SlaReportFigure,
+    string
+  >;
+}

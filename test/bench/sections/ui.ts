@@ -8,7 +8,8 @@
  * database (the API would take minutes to open them one by one): communes weighted unevenly as real
  * demand is, ~93 % resolved or closed, the rest live in every status with SLA deadlines around now,
  * approval steps for those awaiting approval. A handful of tickets are worked through the real API so
- * their pages have a real timeline. `UI_BENCH_TICKETS` and `UI_BENCH_ROUNDS` scale it down.
+ * their pages have a real timeline. `UI_BENCH_TICKETS` and `UI_BENCH_ROUNDS` scale it down;
+ * `UI_BENCH_ONLY` picks pages by label.
  */
 import { gzipSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
@@ -21,6 +22,7 @@ import {
   tickets,
   units as unitsTable,
 } from '../../../server/db/schema.js';
+import { vnDayOf } from '../../../server/domain/sla-report.js';
 import { hanoiUnits } from '../../e2e/helpers/hanoi.js';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../../helpers/server.js';
 import { UiClient } from '../../ui/helpers/ui-client.js';
@@ -28,6 +30,8 @@ import { UiClient } from '../../ui/helpers/ui-client.js';
 const ROUNDS = Number(process.env.UI_BENCH_ROUNDS ?? 200);
 const TICKETS = Number(process.env.UI_BENCH_TICKETS ?? 100_000);
 const WARMUP = 20;
+/** Measure only the pages whose label contains this (plus the baselines), e.g. `SLA report`. */
+const ONLY = process.env.UI_BENCH_ONLY;
 const PASSWORD = 'mật-khẩu-đo-hiệu-năng';
 
 function pct(sorted: number[], p: number): number {
@@ -391,6 +395,9 @@ export async function run(): Promise<void> {
       ?.replace(/&amp;/g, '&');
 
     const bearer = `Bearer ${s.admin.token}`;
+    const today = vnDayOf(Date.now());
+    const monthStart = `${today.slice(0, 8)}01`;
+    const yearAgo = vnDayOf(Date.now() - 365 * 86_400_000);
     const ward = units[0]!.code;
     const pages: { label: string; path: string; cookie: string; auth?: string }[] = [
       // Baselines on the same machine at the same moment: the figures below are best read as ratios.
@@ -452,6 +459,24 @@ export async function run(): Promise<void> {
         path: `/fleet/devices/${fleet.deviceId}/policy`,
         cookie: itUi.cookieHeader(),
       },
+      { label: 'SLA report: city, this month, 126 wards', path: '/reports', cookie: itUi.cookieHeader() },
+      {
+        label: 'SLA report: city, this quarter, by category',
+        path: '/reports?period=this_quarter&by=category',
+        cookie: itUi.cookieHeader(),
+      },
+      {
+        label: 'SLA report: city, last 366 days',
+        path: `/reports?period=custom&from=${yearAgo}&to=${today}`,
+        cookie: itUi.cookieHeader(),
+      },
+      { label: 'SLA report: unit head, own ward', path: '/reports', cookie: head.cookieHeader() },
+      {
+        label: 'SLA report API: CSV, city, this month',
+        path: '/api/v1/reports/sla?from=' + monthStart + '&to=' + today + '&format=csv',
+        cookie: '',
+        auth: bearer,
+      },
       { label: 'unit tree: city, 50 of 126', path: '/admin/units', cookie: admin.cookieHeader() },
       { label: 'users, 50 of 203', path: '/admin/users', cookie: admin.cookieHeader() },
       { label: 'enrollment, 50 of 300', path: '/admin/enrollment', cookie: admin.cookieHeader() },
@@ -463,6 +488,7 @@ export async function run(): Promise<void> {
     console.log('| page | p50 ms | p95 ms | max ms | HTML KiB | gzip KiB |');
     console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
     for (const p of pages) {
+      if (ONLY && !p.label.includes(ONLY) && !p.label.startsWith('baseline')) continue;
       const headers: Record<string, string> = {};
       if (p.cookie) headers.cookie = p.cookie;
       if (p.auth) headers.authorization = p.auth;
