@@ -17,6 +17,7 @@ CREATE TABLE `approval_steps` (
 --> statement-breakpoint
 CREATE INDEX `approval_pending` ON `approval_steps` (`unit_id`,`role`);--> statement-breakpoint
 CREATE INDEX `approval_due` ON `approval_steps` (`due_at`);--> statement-breakpoint
+CREATE INDEX `approval_decided` ON `approval_steps` (`decided_at`);--> statement-breakpoint
 CREATE TABLE `audit_events` (
 	`id` text PRIMARY KEY NOT NULL,
 	`at` integer NOT NULL,
@@ -305,6 +306,7 @@ CREATE TABLE `tickets` (
 	`explanation` text NOT NULL,
 	`approval_round` integer DEFAULT 0 NOT NULL,
 	`sla` text NOT NULL,
+	`sla_used_minutes` real GENERATED ALWAYS AS (json_extract(sla, '$.usedMinutes')) VIRTUAL,
 	`respond_by` integer NOT NULL,
 	`resolve_by` integer NOT NULL,
 	`responded_at` integer,
@@ -329,6 +331,12 @@ CREATE INDEX `tickets_created` ON `tickets` (`created_at`);--> statement-breakpo
 CREATE INDEX `tickets_device` ON `tickets` (`device_id`,`created_at`);--> statement-breakpoint
 CREATE INDEX `tickets_live_due` ON `tickets` ((CASE WHEN "responded_at" IS NULL THEN "respond_by" ELSE "resolve_by" END),`id`) WHERE "tickets"."status" NOT IN ('resolved', 'closed');--> statement-breakpoint
 CREATE INDEX `tickets_live_unit` ON `tickets` (`unit_id`) WHERE "tickets"."status" NOT IN ('resolved', 'closed');--> statement-breakpoint
+CREATE INDEX `tickets_report_created` ON `tickets` (`created_at`,`unit_id`,`category`);--> statement-breakpoint
+CREATE INDEX `tickets_report_responded` ON `tickets` (`responded_at`,`respond_by`,`unit_id`,`category`);--> statement-breakpoint
+CREATE INDEX `tickets_report_respond_by` ON `tickets` (`respond_by`,`responded_at`,`resolved_at`,`unit_id`,`category`);--> statement-breakpoint
+CREATE INDEX `tickets_report_resolved` ON `tickets` (`resolved_at`,`created_at`,`resolve_by`,`unit_id`,`category`,`sla_used_minutes`);--> statement-breakpoint
+CREATE INDEX `tickets_report_resolve_by` ON `tickets` (`resolve_by`,`resolved_at`,`unit_id`,`category`);--> statement-breakpoint
+CREATE INDEX `tickets_report_live` ON `tickets` (`created_at`,`unit_id`,`category`) WHERE "tickets"."status" NOT IN ('resolved', 'closed');--> statement-breakpoint
 CREATE TABLE `units` (
 	`id` text PRIMARY KEY NOT NULL,
 	`code` text NOT NULL,
