@@ -5,7 +5,7 @@ import { SLA_REPORT_DEFINITIONS } from '../domain/sla-report-definitions.js';
 import { type AppEnv, requireUser } from '../http/context.js';
 import { langOf } from '../http/problem.js';
 import { queryOf } from '../http/validate.js';
-import { slaReport } from '../services/sla-report.js';
+import { type SlaReport, slaReport } from '../services/sla-report.js';
 import { slaReportCsv, slaReportFilename } from '../services/sla-report-csv.js';
 
 export const reportRoutes = new Hono<AppEnv>().get('/sla', async (c) => {
@@ -19,8 +19,17 @@ export const reportRoutes = new Hono<AppEnv>().get('/sla', async (c) => {
     c.header('content-disposition', `attachment; filename="${slaReportFilename(report)}"`);
     return c.body(slaReportCsv(report, langOf(c)));
   }
-  return c.json({ ...report, definitions: SLA_REPORT_DEFINITIONS });
+  return c.json({ ...wire(report), definitions: SLA_REPORT_DEFINITIONS });
 });
+
+/** The contract's times are ISO-8601 strings: the domain's epoch milliseconds become one here. */
+function wire(r: SlaReport) {
+  const iso = <T extends { oldestBacklogAt: number | null }>(g: T) => ({
+    ...g,
+    oldestBacklogAt: g.oldestBacklogAt === null ? null : new Date(g.oldestBacklogAt).toISOString(),
+  });
+  return { ...r, groups: r.groups.map(iso), total: iso(r.total) };
+}
 
 /** CSV only when the client prefers it to JSON (a browser's `*\/*` keeps JSON). */
 function wantsCsv(accept: string | undefined): boolean {

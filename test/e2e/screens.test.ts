@@ -156,6 +156,8 @@ const PAGES = (): Screen[] => [
   { name: 'unit-archive', path: `/admin/units/${w.ward.code}/archive`, heading: /Lưu trữ Phường Ba Đình/ },
   { name: 'account-password', path: '/account/password', heading: /Đổi mật khẩu/, as: 'it' },
   { name: 'account-sessions', path: '/account/sessions', heading: /Phiên đăng nhập/, as: 'it' },
+  { name: 'reports', path: '/reports?period=this_quarter&by=category', heading: /Báo cáo SLA/ },
+  { name: 'reports-head', path: '/reports', heading: /Báo cáo SLA/, as: 'head' },
 ];
 
 async function visit(page: Page, path: string) {

@@ -53,6 +53,9 @@ describe('scope', () => {
     expect(c1.respond).toEqual({ met: 1, breached: 0, excluded: 0 });
     expect(c1.resolve).toEqual({ met: 1, breached: 0, excluded: 0 });
     expect(c1.wallMinutes.n).toBe(1);
+    // Times on the wire are ISO-8601 in UTC, as every time of the contract.
+    expect(c1.oldestBacklogAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(r.body.total.oldestBacklogAt).toBe(c1.oldestBacklogAt);
     expect(r.body.total.opened).toBe(2);
     expect(r.body.definitions.resolveOnTime.vi).toContain('tạm dừng');
     // Another unit, or its parent district, is invisible to it.
