@@ -306,7 +306,6 @@ CREATE TABLE `tickets` (
 	`explanation` text NOT NULL,
 	`approval_round` integer DEFAULT 0 NOT NULL,
 	`sla` text NOT NULL,
-	`sla_used_minutes` real GENERATED ALWAYS AS (json_extract(sla, '$.usedMinutes')) VIRTUAL,
 	`respond_by` integer NOT NULL,
 	`resolve_by` integer NOT NULL,
 	`responded_at` integer,
@@ -334,7 +333,7 @@ CREATE INDEX `tickets_live_unit` ON `tickets` (`unit_id`) WHERE "tickets"."statu
 CREATE INDEX `tickets_report_created` ON `tickets` (`created_at`,`unit_id`,`category`);--> statement-breakpoint
 CREATE INDEX `tickets_report_responded` ON `tickets` (`responded_at`,`respond_by`,`unit_id`,`category`);--> statement-breakpoint
 CREATE INDEX `tickets_report_respond_by` ON `tickets` (`respond_by`,`responded_at`,`resolved_at`,`unit_id`,`category`);--> statement-breakpoint
-CREATE INDEX `tickets_report_resolved` ON `tickets` (`resolved_at`,`created_at`,`resolve_by`,`unit_id`,`category`,`sla_used_minutes`);--> statement-breakpoint
+CREATE INDEX `tickets_report_resolved` ON `tickets` (`resolved_at`,`created_at`,`resolve_by`,`unit_id`,`category`);--> statement-breakpoint
 CREATE INDEX `tickets_report_resolve_by` ON `tickets` (`resolve_by`,`resolved_at`,`unit_id`,`category`);--> statement-breakpoint
 CREATE INDEX `tickets_report_live` ON `tickets` (`created_at`,`unit_id`,`category`) WHERE "tickets"."status" NOT IN ('resolved', 'closed');--> statement-breakpoint
 CREATE TABLE `units` (

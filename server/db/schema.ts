@@ -399,10 +399,6 @@ export const tickets = sqliteTable(
     approvalRound: integer('approval_round').notNull().default(0),
     /** SLA state: targets, pauses and the rule's minutes, replayable from the timeline. */
     sla: json<Record<string, unknown>>('sla').notNull(),
-    /** `sla.usedMinutes` as a virtual column, so the SLA report's covering index can hold it. */
-    slaUsedMinutes: real('sla_used_minutes').generatedAlwaysAs(sql`json_extract(sla, '$.usedMinutes')`, {
-      mode: 'virtual',
-    }),
     respondBy: ts('respond_by').notNull(),
     resolveBy: ts('resolve_by').notNull(),
     respondedAt: ts('responded_at'),
@@ -445,14 +441,7 @@ export const tickets = sqliteTable(
     index('tickets_report_created').on(t.createdAt, t.unitId, t.category),
     index('tickets_report_responded').on(t.respondedAt, t.respondBy, t.unitId, t.category),
     index('tickets_report_respond_by').on(t.respondBy, t.respondedAt, t.resolvedAt, t.unitId, t.category),
-    index('tickets_report_resolved').on(
-      t.resolvedAt,
-      t.createdAt,
-      t.resolveBy,
-      t.unitId,
-      t.category,
-      t.slaUsedMinutes,
-    ),
+    index('tickets_report_resolved').on(t.resolvedAt, t.createdAt, t.resolveBy, t.unitId, t.category),
     index('tickets_report_resolve_by').on(t.resolveBy, t.resolvedAt, t.unitId, t.category),
     index('tickets_report_live')
       .on(t.createdAt, t.unitId, t.category)

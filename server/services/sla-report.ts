@@ -129,7 +129,7 @@ export async function aggregate(
   // per group and (k NULL) over all groups together.
   const resolvedCte = sql`WITH r AS (
       SELECT ${key} AS k, round((${tickets.resolvedAt} - ${tickets.createdAt}) / 60000.0) AS wall,
-        round(coalesce(${tickets.slaUsedMinutes}, 0)) AS work,
+        round(coalesce(json_extract(${tickets.sla}, '$.usedMinutes'), 0)) AS work,
         (${tickets.resolvedAt} <= ${tickets.resolveBy}) AS met
       FROM ${from}
       WHERE ${where} AND ${tickets.resolvedAt} >= ${F} AND ${tickets.resolvedAt} < ${T}
