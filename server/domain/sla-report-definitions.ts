@@ -60,3 +60,11 @@ export const SLA_REPORT_DEFINITIONS: Record<SlaReportFigure, { vi: string; en: s
     en: 'Reopened tickets count once, by their final outcome; the SLA clock resumes where it stopped (time spent resolved does not count). So a past period\u2019s figures can change when a ticket is reopened.',
   },
 };
+
+/** The definitions in one language, for the UI's dictionaries. */
+export function slaReportDefinitionsIn(lang: 'vi' | 'en'): Record<SlaReportFigure, string> {
+  return Object.fromEntries(SLA_REPORT_FIGURES.map((k) => [k, SLA_REPORT_DEFINITIONS[k][lang]])) as Record<
+    SlaReportFigure,
+    string
+  >;
+}

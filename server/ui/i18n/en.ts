@@ -1,6 +1,6 @@
 /** English: the second language. Typed as `Dict`, so it must have exactly the keys of vi.ts. */
 
-import { SLA_REPORT_DEFINITIONS, type SlaReportFigure } from '../../domain/sla-report-definitions.js';
+import { slaReportDefinitionsIn } from '../../domain/sla-report-definitions.js';
 import type { Dict } from './vi.js';
 
 export const en: Dict = {
@@ -1008,7 +1008,7 @@ export const en: Dict = {
     cost: (vnd: string, n: number) => `${vnd} (${n} ${n === 1 ? 'ticket' : 'tickets'})`,
     definitions: 'Definitions',
     seeDefinition: 'See the definition',
-    defs: defsIn('en'),
+    defs: slaReportDefinitionsIn('en'),
   },
 
   roles: {
@@ -1185,11 +1185,3 @@ export const en: Dict = {
     goBack: 'Back to the previous page',
   },
 };
-
-/** The SLA report's definitions in one language (the text lives with the figures it defines). */
-function defsIn(lang: 'vi' | 'en'): Record<SlaReportFigure, string> {
-  return Object.fromEntries(Object.entries(SLA_REPORT_DEFINITIONS).map(([k, v]) => [k, v[lang]])) as Record<
-    SlaReportFigure,
-    string
-  >;
-}

@@ -5,7 +5,7 @@
  * Functions take the values they interpolate; the caller never concatenates translated fragments.
  */
 import type { DeviceStatus, PeripheralKind, Role, TicketStatus } from '../../../shared/enums.js';
-import { SLA_REPORT_DEFINITIONS, type SlaReportFigure } from '../../domain/sla-report-definitions.js';
+import { slaReportDefinitionsIn } from '../../domain/sla-report-definitions.js';
 
 export const vi = {
   meta: { htmlLang: 'vi' },
@@ -1021,7 +1021,7 @@ export const vi = {
     cost: (vnd: string, n: number) => `${vnd} (${n} phiếu)`,
     definitions: 'Định nghĩa',
     seeDefinition: 'Xem định nghĩa',
-    defs: defsIn('vi'),
+    defs: slaReportDefinitionsIn('vi'),
   },
 
   roles: {
@@ -1202,11 +1202,3 @@ export const vi = {
 
 /** The shape every language must have: a missing or extra key in en.ts is a compile error. */
 export type Dict = typeof vi;
-
-/** The SLA report's definitions in one language (the text lives with the figures it defines). */
-function defsIn(lang: 'vi' | 'en'): Record<SlaReportFigure, string> {
-  return Object.fromEntries(Object.entries(SLA_REPORT_DEFINITIONS).map(([k, v]) => [k, v[lang]])) as Record<
-    SlaReportFigure,
-    string
-  >;
-}

@@ -11,7 +11,7 @@ import {
   type Rate,
   type Spread,
 } from '../../domain/sla-report.js';
-import type { SlaReportFigure } from '../../domain/sla-report-definitions.js';
+import { SLA_REPORT_FIGURES, type SlaReportFigure } from '../../domain/sla-report-definitions.js';
 import type { SlaReport } from '../../services/sla-report.js';
 import { EmptyState } from '../components/flash.js';
 import { type FieldState, FormSummary, SelectField, UnitCodeField } from '../components/form.js';
@@ -23,18 +23,7 @@ import type { PageCtx } from '../page-context.js';
 export const PERIOD_CHOICES = ['this_month', 'last_month', 'this_quarter', 'last_quarter', 'custom'] as const;
 
 /** Footnote numbers, in the order the columns read. */
-const NOTES: SlaReportFigure[] = [
-  'period',
-  'opened',
-  'resolved',
-  'respondOnTime',
-  'resolveOnTime',
-  'wallTime',
-  'workTime',
-  'backlog',
-  'approvedCost',
-  'reopened',
-];
+const NOTES: readonly SlaReportFigure[] = SLA_REPORT_FIGURES;
 
 function Head({ ctx, label, def }: { ctx: PageCtx; label: string; def: SlaReportFigure }) {
   const n = NOTES.indexOf(def) + 1;
