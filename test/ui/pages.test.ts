@@ -333,3 +333,28 @@ describe('the dashboard', () => {
     expect((page.html.match(/<tr>/g) ?? []).length - 1).toBe(visible.length);
   });
 });
+
+describe('paging', () => {
+  it('pages a unit’s sub-units 50 at a time, the next link reaching every one once', async () => {
+    await createUnit(s.admin, { level: 'commune', parentCode: 'HN', name: 'Phường Nhiều Trang' });
+    // 55 units under one parent: 50 on the first page, 5 on the second.
+    for (let i = 0; i < 55; i++)
+      await createUnit(s.admin, {
+        level: 'commune',
+        parentCode: 'HN',
+        name: `Xã Trang ${String(i).padStart(2, '0')}`,
+      });
+    const first = await admin.get('/admin/units/HN');
+    const next = /<a class="btn btn-secondary btn-small" href="([^"]+)" rel="next">/.exec(first.html)?.[1];
+    expect(next).toMatch(/^\/admin\/units\/HN\?cursor=/);
+    const second = await admin.get(next!.replaceAll('&amp;', '&'));
+    expect(second.status).toBe(200);
+    expect(second.html).not.toContain('rel="next"');
+    // Every one of them once, across the two pages (other tests may add units under HN too).
+    const names = (html: string) => textOf(html).match(/Xã Trang \d\d/g) ?? [];
+    const seen = [...names(first.html), ...names(second.html)];
+    expect(seen).toHaveLength(55);
+    expect(new Set(seen).size).toBe(55);
+    expect(textOf(first.html + second.html)).toContain('Phường Nhiều Trang');
+  });
+});

@@ -17,7 +17,8 @@ export function DataTable<R>(props: {
   columns: Column<R>[];
   rows: R[];
   caption?: string;
-  pager?: Child;
+  /** Keyset paging under the table (`Pager`; its count is the rows shown). */
+  page?: PageLinks;
   id?: string;
   /** A class for a row (e.g. a disabled account shown muted). */
   rowClass?: (row: R) => string | undefined;
@@ -47,7 +48,7 @@ export function DataTable<R>(props: {
           ))}
         </tbody>
       </table>
-      {props.pager}
+      {props.page && <Pager ctx={props.ctx} {...props.page} count={props.rows.length} />}
     </div>
   );
 }
@@ -56,16 +57,17 @@ export function DataTable<R>(props: {
  * "First page" and "Next page" links for keyset pagination. `params` are the list's filters, kept
  * on both links; `cursor` is the current page's cursor (absent on the first page).
  */
-export function Pager(props: {
-  ctx: PageCtx;
+/** Where a list's pages are: its URL, the filters to keep, this page's cursor and the next one's. */
+export interface PageLinks {
   base: string;
   params?: Record<string, string | undefined>;
   cursor?: string;
   nextCursor: string | null;
-  count: number;
   /** The query parameter carrying the cursor (a page with two lists gives each its own). */
   param?: string;
-}) {
+}
+
+export function Pager(props: PageLinks & { ctx: PageCtx; count: number }) {
   const { t } = props.ctx;
   const href = (cursor?: string) => {
     const q = new URLSearchParams();

@@ -4,7 +4,7 @@ import { Badge } from '../components/badge.js';
 import { EmptyState, Notice } from '../components/flash.js';
 import { CsrfField, type FieldState, FormSummary, TextField } from '../components/form.js';
 import { Layout, PageHead } from '../components/layout.js';
-import { type Column, DataTable, Pager } from '../components/table.js';
+import { type Column, DataTable } from '../components/table.js';
 import { DateTime } from '../components/time.js';
 import type { PageCtx } from '../page-context.js';
 import { nameUserAgent } from '../user-agent.js';
@@ -158,15 +158,7 @@ export function SessionsPage(props: {
         ctx={ctx}
         columns={cols}
         rows={props.sessions}
-        pager={
-          <Pager
-            ctx={ctx}
-            base="/account/sessions"
-            cursor={props.cursor}
-            nextCursor={props.nextCursor}
-            count={props.sessions.length}
-          />
-        }
+        page={{ base: '/account/sessions', cursor: props.cursor, nextCursor: props.nextCursor }}
       />
       {!others && <EmptyState message={t.account.onlyThis} />}
     </Layout>

@@ -224,15 +224,7 @@ export function DecisionsPage(props: {
           ctx={ctx}
           columns={cols}
           rows={props.items}
-          pager={
-            <Pager
-              ctx={ctx}
-              base="/approvals/decided"
-              cursor={props.cursor}
-              nextCursor={props.nextCursor}
-              count={props.items.length}
-            />
-          }
+          page={{ base: '/approvals/decided', cursor: props.cursor, nextCursor: props.nextCursor }}
         />
       )}
     </Layout>

@@ -14,7 +14,7 @@ import {
   UnitCodeField,
 } from '../components/form.js';
 import { Layout, PageHead } from '../components/layout.js';
-import { type Column, DataTable, Pager } from '../components/table.js';
+import { type Column, DataTable } from '../components/table.js';
 import { formatDate } from '../format.js';
 import { labelOf } from '../i18n/index.js';
 import type { PageCtx } from '../page-context.js';
@@ -108,15 +108,7 @@ export function DeputiesPage({ ctx, d }: { ctx: PageCtx; d: DeputiesPageData }) 
           columns={cols}
           rows={d.items}
           caption={t.deputies.list}
-          pager={
-            <Pager
-              ctx={ctx}
-              base="/deputies"
-              cursor={d.cursor}
-              nextCursor={d.nextCursor}
-              count={d.items.length}
-            />
-          }
+          page={{ base: '/deputies', cursor: d.cursor, nextCursor: d.nextCursor }}
         />
       )}
       <section class="card" aria-labelledby="new-deputy-h">

@@ -8,7 +8,7 @@ import { TokenStateBadge } from '../components/badge.js';
 import { EmptyState } from '../components/flash.js';
 import { CsrfField, type FieldState, FormSummary, TextField, UnitCodeField } from '../components/form.js';
 import { Layout, PageHead, SubNav } from '../components/layout.js';
-import { type Column, DataTable, Pager } from '../components/table.js';
+import { type Column, DataTable } from '../components/table.js';
 import { DateTime } from '../components/time.js';
 import { formatDateTime, formatNumber } from '../format.js';
 import type { PageCtx } from '../page-context.js';
@@ -166,16 +166,12 @@ export function EnrollmentPage(props: {
             ctx={ctx}
             columns={cols}
             rows={props.tokens}
-            pager={
-              <Pager
-                ctx={ctx}
-                base="/admin/enrollment"
-                params={{ unit: props.unitFilter?.code }}
-                cursor={props.cursor}
-                nextCursor={props.nextCursor}
-                count={props.tokens.length}
-              />
-            }
+            page={{
+              base: '/admin/enrollment',
+              params: { unit: props.unitFilter?.code },
+              cursor: props.cursor,
+              nextCursor: props.nextCursor,
+            }}
           />
         )}
       </section>

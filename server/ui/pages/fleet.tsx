@@ -12,7 +12,7 @@ import type { Health, UnitHealth } from '../../services/fleet.js';
 import { Badge, DeviceStatusBadge, SeverityBadge, TicketStatusBadge } from '../components/badge.js';
 import { EmptyState } from '../components/flash.js';
 import { Breadcrumbs, Layout, PageHead, Tabs } from '../components/layout.js';
-import { type Column, DataTable, Pager } from '../components/table.js';
+import { type Column, DataTable } from '../components/table.js';
 import { NextDeadline, ticketHref } from '../components/tickets.js';
 import { formatDateTime, formatDuration, formatNumber } from '../format.js';
 import type { PageCtx } from '../page-context.js';
@@ -183,16 +183,12 @@ export function FleetUnitPage({ ctx, d }: { ctx: PageCtx; d: FleetUnitData }) {
               columns={childCols}
               rows={d.children}
               id="fleet-units"
-              pager={
-                <Pager
-                  ctx={ctx}
-                  base={base}
-                  params={{ problems: d.problemsOnly ? '1' : undefined }}
-                  cursor={d.childPage.cursor}
-                  nextCursor={d.childPage.nextCursor}
-                  count={d.children.length}
-                />
-              }
+              page={{
+                base,
+                params: { problems: d.problemsOnly ? '1' : undefined },
+                cursor: d.childPage.cursor,
+                nextCursor: d.childPage.nextCursor,
+              }}
             />
           )}
         </section>
@@ -208,16 +204,7 @@ export function FleetUnitPage({ ctx, d }: { ctx: PageCtx; d: FleetUnitData }) {
               columns={deviceCols}
               rows={d.devices.items}
               id="fleet-devices"
-              pager={
-                <Pager
-                  ctx={ctx}
-                  base={base}
-                  param="dcursor"
-                  cursor={d.devices.cursor}
-                  nextCursor={d.devices.nextCursor}
-                  count={d.devices.items.length}
-                />
-              }
+              page={{ base, param: 'dcursor', cursor: d.devices.cursor, nextCursor: d.devices.nextCursor }}
             />
           )}
         </section>

@@ -13,7 +13,7 @@ import { EmptyState, Notice } from '../components/flash.js';
 import { type FieldState, FormSummary, SelectField, TextField, UnitCodeField } from '../components/form.js';
 import { Layout, PageHead, Tabs } from '../components/layout.js';
 import { MatrixGrid, placeText, ruleHref } from '../components/matrix-grid.js';
-import { type Column, DataTable, Pager } from '../components/table.js';
+import { type Column, DataTable } from '../components/table.js';
 import { DateTime } from '../components/time.js';
 import { formatDateTime } from '../format.js';
 import { labelOf } from '../i18n/index.js';
@@ -242,15 +242,7 @@ export function MatrixVersionsPage(props: {
         ctx={ctx}
         columns={cols}
         rows={props.items}
-        pager={
-          <Pager
-            ctx={ctx}
-            base="/matrix/versions"
-            cursor={props.cursor}
-            nextCursor={props.nextCursor}
-            count={props.items.length}
-          />
-        }
+        page={{ base: '/matrix/versions', cursor: props.cursor, nextCursor: props.nextCursor }}
       />
     </Layout>
   );

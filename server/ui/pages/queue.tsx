@@ -11,7 +11,7 @@ import { SeverityBadge, TicketStatusBadge } from '../components/badge.js';
 import { EmptyState } from '../components/flash.js';
 import { UnitDatalist } from '../components/form.js';
 import { Layout, PageHead } from '../components/layout.js';
-import { type Column, DataTable, Pager } from '../components/table.js';
+import { type Column, DataTable } from '../components/table.js';
 import { NextDeadline, ticketHref, unitText } from '../components/tickets.js';
 import { formatNumber } from '../format.js';
 import { labelOf } from '../i18n/index.js';
@@ -191,16 +191,12 @@ export function QueuePage({ ctx, d }: { ctx: PageCtx; d: QueuePageData }) {
           columns={cols}
           rows={d.items}
           id="queue"
-          pager={
-            <Pager
-              ctx={ctx}
-              base="/queue"
-              params={filterParams(d.filters)}
-              cursor={d.cursor}
-              nextCursor={d.nextCursor}
-              count={d.items.length}
-            />
-          }
+          page={{
+            base: '/queue',
+            params: filterParams(d.filters),
+            cursor: d.cursor,
+            nextCursor: d.nextCursor,
+          }}
         />
       )}
     </Layout>

@@ -14,7 +14,7 @@ import {
   UnitCodeField,
 } from '../components/form.js';
 import { Breadcrumbs, Layout, PageHead, SubNav } from '../components/layout.js';
-import { type Column, DataTable, Pager } from '../components/table.js';
+import { type Column, DataTable } from '../components/table.js';
 import { DateTime } from '../components/time.js';
 import { formatNumber } from '../format.js';
 import { labelOf } from '../i18n/index.js';
@@ -111,16 +111,7 @@ export function UnitSearchPage(props: {
           ctx={ctx}
           columns={cols}
           rows={props.items}
-          pager={
-            <Pager
-              ctx={ctx}
-              base="/admin/units"
-              params={{ q }}
-              cursor={props.cursor}
-              nextCursor={props.nextCursor}
-              count={props.items.length}
-            />
-          }
+          page={{ base: '/admin/units', params: { q }, cursor: props.cursor, nextCursor: props.nextCursor }}
         />
       )}
     </Layout>
@@ -201,15 +192,7 @@ export function UnitPage({ ctx, data }: { ctx: PageCtx; data: UnitPageData }) {
               ctx={ctx}
               columns={unitColumns(ctx)}
               rows={data.children}
-              pager={
-                <Pager
-                  ctx={ctx}
-                  base={unitHref(u.code)}
-                  cursor={data.cursor}
-                  nextCursor={data.nextCursor}
-                  count={data.children.length}
-                />
-              }
+              page={{ base: unitHref(u.code), cursor: data.cursor, nextCursor: data.nextCursor }}
             />
           )}
         </section>

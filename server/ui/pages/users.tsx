@@ -5,7 +5,7 @@ import { Badge, RoleBadge } from '../components/badge.js';
 import { EmptyState } from '../components/flash.js';
 import { CsrfField, type FieldState, FormSummary, TextField, UnitDatalist } from '../components/form.js';
 import { Breadcrumbs, Layout, PageHead, SubNav } from '../components/layout.js';
-import { type Column, DataTable, Pager } from '../components/table.js';
+import { type Column, DataTable } from '../components/table.js';
 import { DateTime } from '../components/time.js';
 import { formatDate } from '../format.js';
 import type { PageCtx } from '../page-context.js';
@@ -79,15 +79,7 @@ export function UsersPage(props: {
           columns={cols}
           rows={props.users}
           rowClass={(u) => (u.disabledAt ? 'row-disabled' : undefined)}
-          pager={
-            <Pager
-              ctx={ctx}
-              base="/admin/users"
-              cursor={props.cursor}
-              nextCursor={props.nextCursor}
-              count={props.users.length}
-            />
-          }
+          page={{ base: '/admin/users', cursor: props.cursor, nextCursor: props.nextCursor }}
         />
       )}
     </Layout>

@@ -14,7 +14,7 @@ import {
   UnitCodeField,
 } from '../components/form.js';
 import { Layout, PageHead } from '../components/layout.js';
-import { type Column, DataTable, Pager } from '../components/table.js';
+import { type Column, DataTable } from '../components/table.js';
 import { formatDateTime } from '../format.js';
 import type { PageCtx } from '../page-context.js';
 import { FleetTabs } from './fleet.js';
@@ -91,18 +91,7 @@ export function WindowTable(props: {
       columns={cols}
       rows={props.items}
       id="windows"
-      pager={
-        props.pager && (
-          <Pager
-            ctx={ctx}
-            base="/fleet/windows"
-            params={props.pager.params}
-            cursor={props.pager.cursor}
-            nextCursor={props.pager.nextCursor}
-            count={props.items.length}
-          />
-        )
-      }
+      page={props.pager && { base: '/fleet/windows', ...props.pager }}
     />
   );
 }
