@@ -66,7 +66,7 @@ function FieldFrame(props: FieldProps & { children: Child }) {
 
 export function TextField(
   props: FieldProps & {
-    type?: 'text' | 'password' | 'number' | 'search';
+    type?: 'text' | 'password' | 'number' | 'search' | 'date';
     autocomplete?: string;
     inputmode?: 'numeric' | 'decimal' | 'text';
     maxlength?: number;

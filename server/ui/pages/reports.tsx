@@ -14,7 +14,7 @@ import {
 import { SLA_REPORT_FIGURES, type SlaReportFigure } from '../../domain/sla-report-definitions.js';
 import type { SlaReport } from '../../services/sla-report.js';
 import { EmptyState } from '../components/flash.js';
-import { type FieldState, FormSummary, SelectField, UnitCodeField } from '../components/form.js';
+import { type FieldState, FormSummary, SelectField, TextField, UnitCodeField } from '../components/form.js';
 import { Layout, PageHead } from '../components/layout.js';
 import { formatDate, formatDateTime, formatDuration, formatNumber, formatVnd } from '../format.js';
 import { labelOf } from '../i18n/index.js';
@@ -134,38 +134,8 @@ export function ReportsPage(props: {
           state={state}
           options={PERIOD_CHOICES.map((p) => ({ value: p, label: t.reports.presets[p] }))}
         />
-        <div class="field">
-          <label for="f-from">{t.reports.from}</label>
-          <input
-            type="date"
-            id="f-from"
-            name="from"
-            value={state.values.from ?? ''}
-            aria-invalid={state.errors.from ? 'true' : undefined}
-            aria-describedby={state.errors.from ? 'f-from-error' : undefined}
-          />
-          {state.errors.from && (
-            <span class="error" id="f-from-error">
-              {state.errors.from}
-            </span>
-          )}
-        </div>
-        <div class="field">
-          <label for="f-to">{t.reports.to}</label>
-          <input
-            type="date"
-            id="f-to"
-            name="to"
-            value={state.values.to ?? ''}
-            aria-invalid={state.errors.to ? 'true' : undefined}
-            aria-describedby={state.errors.to ? 'f-to-error' : undefined}
-          />
-          {state.errors.to && (
-            <span class="error" id="f-to-error">
-              {state.errors.to}
-            </span>
-          )}
-        </div>
+        <TextField ctx={ctx} state={state} type="date" name="from" label={t.reports.from} noOptionalMark />
+        <TextField ctx={ctx} state={state} type="date" name="to" label={t.reports.to} noOptionalMark />
         <UnitCodeField
           ctx={ctx}
           name="unit"
