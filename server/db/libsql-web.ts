@@ -2,8 +2,8 @@
  * The Store for a Worker pointed at a remote libSQL/Turso server (`DATABASE_URL` libsql:// or
  * https://) through `@libsql/client/web` (fetch-based, no `node:` imports).
  *
- * Unlike D1 this server has interactive transactions, so `write(fn)` is one `BEGIN IMMEDIATE`
- * transaction per call: serialisable, reads inside `fn` see its own writes. There is no in-isolate
+ * The same write model as every engine (ADR 0203): reads of committed data, recorded writes committed
+ * as ONE `client.batch(…, 'write')` round trip with guards as statements. There is no in-isolate
  * group-commit queue: on Workers a queue would run one request's work inside another request's
  * I/O context, which the runtime may cancel when that other request ends.
  * Migrations are applied by the Node server (`npm start` with the same DATABASE_URL) — a Worker
@@ -11,8 +11,10 @@
  */
 import { type Client, createClient } from '@libsql/client/web';
 import { drizzle } from 'drizzle-orm/libsql/web';
+import { commitLibsqlBatch, type LibsqlReader, recordingLibsqlDb } from './libsql-recording.js';
 import * as schema from './schema.js';
 import type { Db, Store } from './store.js';
+import { runWrite, type WriteStats } from './write-model.js';
 
 export interface LibsqlWebStore extends Store {
   readonly client: Client;
@@ -25,11 +27,22 @@ export function openLibsqlWebStore(opts: { url: string; authToken?: string }): L
     );
   const client = createClient({ url: opts.url, authToken: opts.authToken });
   const db = drizzle(client, { schema });
+  const stats: WriteStats = { commits: 0, retries: 0, lostGuards: 0, constraintRetries: 0 };
   return {
+    stats,
     kind: 'libsql-remote',
     client,
     read: db as unknown as Db,
-    write: (fn) => db.transaction((tx) => fn(tx as unknown as Db), { behavior: 'immediate' }),
+    write: (fn, wopts) =>
+      runWrite(
+        {
+          begin: (rec) => recordingLibsqlDb(client as unknown as LibsqlReader, rec),
+          commit: (stmts) => commitLibsqlBatch(client as never, stmts),
+          stats,
+        },
+        fn,
+        wopts?.label ?? 'write',
+      ),
     ping: async () => {
       await client.execute('SELECT 1');
     },

@@ -1,21 +1,25 @@
 /**
- * The Store: snapshot reads and one serialised write path.
+ * The Store: committed reads and one write model on every engine (ADR 0203).
  *
- * libSQL on a file cannot run two write transactions on one client (SQLITE_BUSY / TRANSACTION_ACTIVE,
- * see STACK.md), and one transaction per HTTP request would cap throughput at the fsync rate.
- * So every write goes through `write(fn)`: a queue whose drain loop opens ONE transaction, runs the
- * work of every request waiting at that moment, each inside its own savepoint (a failing request is
- * rolled back alone and writes nothing), commits once, and only then resolves the callers. This is
- * group commit: a 200 still means "durably stored", but many requests share one commit.
+ * `write(fn)` runs `fn` with reads of committed data and RECORDED writes; when `fn` returns, its writes
+ * commit as one atomic batch with their guards (`write-model.ts`). Engines differ only in how that
+ * batch is committed:
+ *   - a libSQL file: the group-commit writer below — one transaction for every batch waiting at that
+ *     moment, each batch inside its own savepoint (a lost guard or failing batch is undone alone),
+ *     committed once, and only then are the callers answered (a 200 still means "durably stored", but
+ *     many requests share one fsync);
+ *   - a remote libSQL server and D1: one `batch` round trip per use case, guards as statements in it.
  */
-import type { BaseSQLiteDatabase, SQLiteTransaction } from 'drizzle-orm/sqlite-core';
-import type * as schema from './schema.js';
+import {
+  type Db,
+  GuardLost,
+  type Stmt,
+  type StmtResult,
+  type WriteStats,
+  type WriteTx,
+} from './write-model.js';
 
-/** A drizzle database or transaction over our schema, whichever driver is underneath. */
-// biome-ignore lint/suspicious/noExplicitAny: the driver's result type differs between libSQL and D1
-export type Db = BaseSQLiteDatabase<'async', any, typeof schema>;
-// biome-ignore lint/suspicious/noExplicitAny: see above
-export type Tx = SQLiteTransaction<'async', any, typeof schema, any>;
+export type { Db, WriteTx } from './write-model.js';
 
 export interface WriteOptions {
   /** Short name for logs and metrics (e.g. `ingest`, `ticket.action`). */
@@ -23,19 +27,39 @@ export interface WriteOptions {
 }
 
 export interface Store {
-  /** Reads that do not need to see this request's own uncommitted writes. */
+  /** Reads of committed data. */
   readonly read: Db;
-  /** Runs `fn` atomically: all of its writes commit together or none do. */
-  write<T>(fn: (tx: Db) => Promise<T>, opts?: WriteOptions): Promise<T>;
+  /**
+   * Runs `fn` (reads, decisions, recorded writes with guards) and commits its writes as one atomic
+   * batch; re-runs `fn` on fresh data when a guard or a unique key was lost (ADR 0203).
+   */
+  write<T>(fn: (tx: WriteTx) => Promise<T>, opts?: WriteOptions): Promise<T>;
   /** Cheap liveness query for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
   readonly kind: 'libsql-file' | 'libsql-remote' | 'd1';
+  readonly stats: WriteStats;
+}
+
+/** The minimal libSQL surface the group-commit writer needs (a client's write transaction). */
+export interface SqlTransaction {
+  execute(stmt: { sql: string; args: unknown[] } | string): Promise<{
+    rows: ArrayLike<unknown>[] | unknown[];
+    columns: string[];
+    rowsAffected: number;
+  }>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+  close(): void;
+}
+
+export interface SqlClient {
+  transaction(mode: 'write'): Promise<SqlTransaction>;
 }
 
 interface Pending {
-  fn: (tx: Db) => Promise<unknown>;
-  resolve: (v: unknown) => void;
+  stmts: Stmt[];
+  resolve: (v: StmtResult[]) => void;
   reject: (e: unknown) => void;
 }
 
@@ -51,9 +75,32 @@ export interface GroupCommitStats {
   maxGroup: number;
 }
 
+/** Rows of a libSQL result as plain objects keyed by column name. */
+export function rowObjects(rs: { rows: ArrayLike<unknown>[] | unknown[]; columns: string[] }) {
+  return (rs.rows as ArrayLike<unknown>[]).map((r) => {
+    const o: Record<string, unknown> = {};
+    rs.columns.forEach((c, i) => {
+      o[c] = (r as ArrayLike<unknown>)[i];
+    });
+    return o;
+  });
+}
+
+/** Runs one batch's statements in order inside an open transaction; a guard that changed nothing throws. */
+async function runStatements(tx: SqlTransaction, stmts: readonly Stmt[]): Promise<StmtResult[]> {
+  const out: StmtResult[] = [];
+  for (const s of stmts) {
+    const rs = await tx.execute({ sql: s.sql, args: s.args });
+    if (s.guard && rs.rowsAffected === 0) throw new GuardLost(s.guard);
+    out.push({ rows: s.slot !== undefined ? rowObjects(rs) : [] });
+  }
+  return out;
+}
+
 /**
- * Group-commit writer over anything that can open a transaction with nested savepoints
- * (drizzle's libSQL driver does both).
+ * Group-commit writer over one libSQL client (the only connection that writes the file).
+ * Batches that lose a guard are answered only after the group committed, so the re-run of their use
+ * case reads what the winner wrote.
  */
 export class GroupCommitWriter {
   private queue: Pending[] = [];
@@ -61,17 +108,17 @@ export class GroupCommitWriter {
   readonly stats: GroupCommitStats = { commits: 0, items: 0, maxGroup: 0 };
 
   constructor(
-    private readonly db: Db,
+    private readonly client: SqlClient,
     private readonly maxGroup = 256,
   ) {}
 
-  write<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+  commit(stmts: Stmt[]): Promise<StmtResult[]> {
+    return new Promise<StmtResult[]>((resolve, reject) => {
+      this.queue.push({ stmts, resolve, reject });
       if (!this.draining) {
         this.draining = true;
         // Start on the next turn, not now: a local libSQL file runs every statement synchronously,
-        // so a drain started here would commit this request alone before any other request of the
+        // so a drain started here would commit this batch alone before any other request of the
         // same I/O turn could join the group.
         nextTurn(() => void this.drain());
       }
@@ -92,34 +139,52 @@ export class GroupCommitWriter {
   }
 
   private async commitGroup(group: Pending[]): Promise<void> {
-    const done: { p: Pending; value: unknown }[] = [];
+    const done: { p: Pending; value: StmtResult[] }[] = [];
+    const failed: { p: Pending; error: unknown }[] = [];
+    let tx: SqlTransaction | undefined;
     try {
+      tx = await this.client.transaction('write');
       if (group.length === 1) {
         // No savepoint needed: the transaction itself is the unit of failure.
         const p = group[0]!;
-        const value = await this.db.transaction(async (tx) => p.fn(tx as unknown as Db));
-        done.push({ p, value });
+        try {
+          done.push({ p, value: await runStatements(tx, p.stmts) });
+        } catch (error) {
+          await tx.rollback();
+          tx.close();
+          tx = undefined;
+          p.reject(error);
+          return;
+        }
       } else {
-        await this.db.transaction(async (tx) => {
-          for (const p of group) {
-            try {
-              const value = await (tx as unknown as Tx).transaction(async (sp) => p.fn(sp as unknown as Db));
-              done.push({ p, value });
-            } catch (e) {
-              p.reject(e); // rolled back to its savepoint: this request wrote nothing
-            }
+        for (const p of group) {
+          await tx.execute('SAVEPOINT b');
+          try {
+            done.push({ p, value: await runStatements(tx, p.stmts) });
+            await tx.execute('RELEASE b');
+          } catch (error) {
+            await tx.execute('ROLLBACK TO b');
+            await tx.execute('RELEASE b');
+            failed.push({ p, error }); // this batch wrote nothing; answered after the commit
           }
-        });
+        }
       }
+      await tx.commit();
+      tx.close();
+      tx = undefined;
     } catch (e) {
-      // The commit itself failed (or the single item threw): nobody in the group is durable.
-      for (const { p } of done) p.reject(e);
-      if (group.length === 1) group[0]!.reject(e);
+      // The commit itself failed: nobody in the group is durable.
+      if (tx) {
+        await tx.rollback().catch(() => {});
+        tx.close();
+      }
+      for (const p of group) p.reject(e);
       return;
     }
     this.stats.commits++;
     this.stats.items += group.length;
     this.stats.maxGroup = Math.max(this.stats.maxGroup, group.length);
     for (const { p, value } of done) p.resolve(value);
+    for (const { p, error } of failed) p.reject(error);
   }
 }

@@ -1,4 +1,4 @@
-/** The group-commit writer: atomic per request, isolated failures, many requests per commit. */
+/** The group-commit writer (atomic per request, isolated failures, many requests per commit) and the write model's cases on a libSQL file. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { type LibsqlStore, openLibsqlStore } from '../../server/db/libsql.js';
 import { applyMigrations } from '../../server/db/migrate.js';
 import { meta } from '../../server/db/schema.js';
 import { MIGRATIONS_DIR } from '../../server/start.js';
+import { writeModelCases } from './write-model-cases.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'onestop-store-'));
 let store: LibsqlStore;
@@ -22,6 +23,8 @@ afterAll(async () => {
 
 const get = async (key: string) => (await store.read.select().from(meta).where(eq(meta.key, key)))[0]?.value;
 
+writeModelCases('libSQL file', () => store);
+
 describe('GroupCommitWriter', () => {
   it('rolls back everything a failing write did', async () => {
     await expect(
@@ -34,7 +37,7 @@ describe('GroupCommitWriter', () => {
   });
 
   it('commits concurrent writes together, isolating the one that fails', async () => {
-    const before = store.writer.stats.commits;
+    const before = store.writer!.stats.commits;
     const results = await Promise.allSettled(
       Array.from({ length: 50 }, (_, i) =>
         store.write(async (tx) => {
@@ -49,7 +52,7 @@ describe('GroupCommitWriter', () => {
     expect(await get('k17')).toBeUndefined();
     expect(await get('k18')).toBe('18');
     // 50 requests needed far fewer commits than 50.
-    expect(store.writer.stats.commits - before).toBeLessThan(10);
+    expect(store.writer!.stats.commits - before).toBeLessThan(10);
   });
 
   it('resolves only after the commit: a reader on another connection sees the row at once', async () => {
@@ -57,7 +60,7 @@ describe('GroupCommitWriter', () => {
     expect(await get('durable')).toBe('yes');
   });
 
-  it('turns a unique-constraint violation into a rejection of that request only', async () => {
+  it('turns a unique-constraint violation into a rejection of that request only (after its re-runs)', async () => {
     const [a, b] = await Promise.allSettled([
       store.write((tx) => tx.insert(meta).values({ key: 'dup', value: '1' })),
       store.write((tx) => tx.insert(meta).values({ key: 'dup', value: '2' })),
