@@ -3,25 +3,19 @@
  * RFC 9457 problem+json. Nothing else in the server builds error responses by hand.
  */
 import type { Context } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
-export const ERROR_STATUS = {
-  bad_request: 400,
-  malformed_json: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_found: 404,
-  method_not_allowed: 405,
-  conflict: 409,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  validation_failed: 422,
-  rate_limited: 429,
-  internal: 500,
-  unavailable: 503,
-} as const satisfies Record<string, ContentfulStatusCode>;
+import { type ApiError, ERROR_STATUS, type ErrorCode, type Lang, type Msg, msgIn } from '../errors.js';
 
-export type ErrorCode = keyof typeof ERROR_STATUS;
+export {
+  ApiError,
+  ERROR_STATUS,
+  type ErrorCode,
+  type FieldError,
+  fail,
+  type Lang,
+  type Msg,
+  msgIn,
+} from '../errors.js';
 
 const TITLES: Record<ErrorCode, { en: string; vi: string }> = {
   bad_request: { en: 'Bad request', vi: 'Yêu cầu không hợp lệ' },
@@ -38,33 +32,6 @@ const TITLES: Record<ErrorCode, { en: string; vi: string }> = {
   internal: { en: 'Internal server error', vi: 'Lỗi máy chủ' },
   unavailable: { en: 'Service unavailable', vi: 'Dịch vụ tạm thời không sẵn sàng' },
 };
-
-export interface FieldError {
-  path: string;
-  message: string;
-}
-
-/** A message for people: one string, or both languages (Vietnamese first). */
-export type Msg = string | { vi: string; en: string };
-
-export function msgIn(m: Msg, lang: Lang): string {
-  return typeof m === 'string' ? m : m[lang];
-}
-
-export class ApiError extends Error {
-  readonly status: ContentfulStatusCode;
-  constructor(
-    readonly code: ErrorCode,
-    /** Human explanation saying what to do next. */
-    readonly detail: Msg,
-    readonly extra: { errors?: FieldError[]; retryAfterSec?: number; [k: string]: unknown } = {},
-  ) {
-    super(typeof detail === 'string' ? detail : detail.en);
-    this.status = ERROR_STATUS[code];
-  }
-}
-
-export type Lang = 'vi' | 'en';
 
 /** Picks vi or en from `?lang=`, the `lang` cookie, then Accept-Language; Vietnamese by default. */
 export function langOf(c: Context): Lang {
@@ -97,27 +64,3 @@ export function problemResponse(c: Context, err: ApiError): Response {
   if (err.status === 401) headers['www-authenticate'] = 'Bearer realm="onestop-care"';
   return new Response(JSON.stringify(body), { status: err.status, headers });
 }
-
-/** Shorthands that read like the sentence they produce. */
-export const fail = {
-  notFound: (what: Msg) =>
-    new ApiError(
-      'not_found',
-      typeof what === 'string' ? { vi: `Không tìm thấy ${what}.`, en: `${what} not found.` } : what,
-    ),
-  forbidden: (
-    detail: Msg = {
-      vi: 'Vai trò của bạn không cho phép thao tác này ở đơn vị này.',
-      en: 'Your roles do not allow this here.',
-    },
-  ) => new ApiError('forbidden', detail),
-  conflict: (detail: Msg, extra: Record<string, unknown> = {}) => new ApiError('conflict', detail, extra),
-  invalid: (detail: Msg, errors: FieldError[] = [], extra: Record<string, unknown> = {}) =>
-    new ApiError('validation_failed', detail, { errors, ...extra }),
-  unauthenticated: (
-    detail: Msg = {
-      vi: 'Hãy đăng nhập, hoặc gửi kèm mã hợp lệ trong tiêu đề Authorization: Bearer.',
-      en: 'Sign in, or send a valid Authorization: Bearer token.',
-    },
-  ) => new ApiError('unauthenticated', detail),
-};
