@@ -4,22 +4,23 @@
  * active deputy grant, recorded as "approved by X as deputy of Y"); the user who entered the estimate
  * may not approve it; a rejection ends the chain; every decision goes on the timeline.
  */
-import { and, eq, isNull } from 'drizzle-orm';
 import type { TicketStatus } from '../../shared/enums.js';
 import type { ApprovalBody, TicketView } from '../../shared/schemas/tickets.js';
+import { TicketWork, ticketById } from '../db/repos/tickets.js';
 import { unitById } from '../db/repos/units.js';
 import { userById } from '../db/repos/users.js';
-import { approvalSteps, tickets } from '../db/schema.js';
+import type { approvalSteps } from '../db/schema.js';
+import type { WriteTx } from '../db/store.js';
 import type { AppDeps } from '../deps.js';
 import type { Grant } from '../domain/scope.js';
 import { approvalDue } from '../domain/sla.js';
 import { afterDecision } from '../domain/ticket-state.js';
-import { fail } from '../http/problem.js';
+import { fail } from '../errors.js';
 import { loadCalendar } from './calendar.js';
 import { holdersAt, VACANCY } from './deputies.js';
 import { notify } from './notifications.js';
 import type { UserPrincipal } from './principal.js';
-import { appendEvent, replaySla, type TicketSla } from './ticket-core.js';
+import { type TicketSla, transition } from './ticket-core.js';
 import { actorOf, canSee, currentStep, ticketViews } from './tickets.js';
 
 const notFound = () => fail.notFound({ vi: 'Không tìm thấy phiếu sự cố.', en: 'Ticket not found.' });
@@ -61,127 +62,114 @@ export async function decide(
   id: string,
   body: ApprovalBody,
 ): Promise<TicketView> {
-  return deps.store.write(async (tx) => {
-    const now = deps.clock.now();
-    const t = (await tx.select().from(tickets).where(eq(tickets.id, id)).limit(1))[0];
-    if (!t) throw notFound();
-    const unit = (await unitById(tx, t.unitId))!;
-    const steps = await tx.select().from(approvalSteps).where(eq(approvalSteps.ticketId, id));
-    const step = currentStep(steps, t.approvalRound);
-    if (!canSee(p, { ticket: t, unit, steps })) {
-      // A head of another unit learns only that this is not theirs to approve (403); anyone else
-      // gets the same 404 as for a ticket that does not exist.
-      if (step && p.grants.some((g) => g.role === step.role)) throw wrongHolder(step.role);
-      throw notFound();
-    }
-    const status = t.status as TicketStatus;
-    if (status !== 'awaiting_approval' || !step)
-      throw fail.conflict(
-        {
-          vi: `Phiếu không chờ phê duyệt (trạng thái "${status}").`,
-          en: `The ticket is not awaiting approval (status ${status}).`,
-        },
-        { ticketStatus: status },
-      );
-    const stepUnit = (await unitById(tx, step.unitId))!;
-    const { grant, selfEstimated } = approvalStanding(p, t, steps)!;
-    if (!grant) throw wrongHolder(step.role, stepUnit.code);
-    if (selfEstimated)
-      throw fail.forbidden({
-        vi: 'Người lập dự toán không được tự phê duyệt dự toán đó (tách bạch nhiệm vụ).',
-        en: 'The user who entered the estimate may not approve it (separation of duties).',
-      });
+  await deps.store.write((tx) => decideStep(tx, deps, p, id, body), { label: 'ticket.approval' });
+  const row = (await ticketById(deps.store.read, id))!;
+  return (await ticketViews(deps.store.read, [row]))[0]!;
+}
 
-    const decided = await tx
-      .update(approvalSteps)
-      .set({
-        decision: body.decision,
-        decidedBy: p.userId,
-        asDeputyOf: grant.deputyOf ?? null,
-        decidedAt: now,
-        note: body.note || null,
-      })
-      .where(
-        and(
-          eq(approvalSteps.ticketId, id),
-          eq(approvalSteps.round, step.round),
-          eq(approvalSteps.step, step.step),
-          isNull(approvalSteps.decision),
-        ),
-      )
-      .returning({ step: approvalSteps.step });
-    if (decided.length === 0) throw lostRace();
-    const next = steps
-      .filter((s) => s.round === step.round && s.step > step.step)
-      .sort((a, b) => a.step - b.step)[0];
-    const to = afterDecision(body.decision, !next);
-    const won = await tx
-      .update(tickets)
-      .set({ status: to, updatedAt: now, version: t.version + 1 })
-      .where(and(eq(tickets.id, id), eq(tickets.version, t.version), eq(tickets.status, 'awaiting_approval')))
-      .returning({ id: tickets.id });
-    if (won.length === 0) throw lostRace();
+async function decideStep(
+  tx: WriteTx,
+  deps: AppDeps,
+  p: UserPrincipal,
+  id: string,
+  body: ApprovalBody,
+): Promise<void> {
+  const now = deps.clock.now();
+  const work = TicketWork.of(tx);
+  const t = await work.get(id);
+  if (!t) throw notFound();
+  const unit = (await unitById(tx, t.unitId))!;
+  const steps = await work.stepsOf(id);
+  const step = currentStep(steps, t.approvalRound);
+  if (!canSee(p, { ticket: t, unit, steps })) {
+    // A head of another unit learns only that this is not theirs to approve (403); anyone else
+    // gets the same 404 as for a ticket that does not exist.
+    if (step && p.grants.some((g) => g.role === step.role)) throw wrongHolder(step.role);
+    throw notFound();
+  }
+  const status = t.status as TicketStatus;
+  if (status !== 'awaiting_approval' || !step)
+    throw fail.conflict(
+      {
+        vi: `Phiếu không chờ phê duyệt (trạng thái "${status}").`,
+        en: `The ticket is not awaiting approval (status ${status}).`,
+      },
+      { ticketStatus: status },
+    );
+  const stepUnit = (await unitById(tx, step.unitId))!;
+  const { grant, selfEstimated } = approvalStanding(p, t, steps)!;
+  if (!grant) throw wrongHolder(step.role, stepUnit.code);
+  if (selfEstimated)
+    throw fail.forbidden({
+      vi: 'Người lập dự toán không được tự phê duyệt dự toán đó (tách bạch nhiệm vụ).',
+      en: 'The user who entered the estimate may not approve it (separation of duties).',
+    });
 
-    const principal =
-      grant.deputyOf && grant.deputyOf !== VACANCY ? await userById(tx, grant.deputyOf) : undefined;
-    const label = grant.deputyOf
-      ? grant.deputyOf === VACANCY
-        ? `${p.username} (quyền thay, khuyết chức danh / acting, vacant post)`
-        : `${p.username} (thay / as deputy of ${principal?.username ?? grant.deputyOf})`
-      : p.username;
-    const data: Record<string, unknown> = {
-      round: step.round,
-      step: step.step,
-      role: step.role,
-      unitCode: stepUnit.code,
-      decision: body.decision,
-      note: body.note || undefined,
-      by: p.userId,
-      ...(grant.deputyOf
-        ? { asDeputyOf: grant.deputyOf, asDeputyOfName: principal?.username ?? grant.deputyOf }
-        : {}),
-    };
-    if (to !== status) data.status = { from: status, to };
-    await appendEvent(tx, deps, id, { type: 'approval', actor: { ...actorOf(p), label }, data });
+  // Guarded on the step being undecided: of two deciders one wins; the other's write re-runs, finds
+  // the next step (or another status) and answers from there.
+  await work.decideStep(step, {
+    decision: body.decision,
+    decidedBy: p.userId,
+    asDeputyOf: grant.deputyOf ?? null,
+    decidedAt: now,
+    note: body.note || null,
+  });
+  const next = steps
+    .filter((s) => s.round === step.round && s.step > step.step)
+    .sort((a, b) => a.step - b.step)[0];
+  const to = afterDecision(body.decision, !next);
 
-    if (next && body.decision === 'approve') {
-      const cal = await loadCalendar(tx);
-      const minutes = (t.sla as unknown as TicketSla).approveMinutes;
-      const due = new Date(approvalDue(cal.compiled, now.getTime(), minutes));
-      await tx
-        .update(approvalSteps)
-        .set({ startedAt: now, dueAt: due })
-        .where(
-          and(
-            eq(approvalSteps.ticketId, id),
-            eq(approvalSteps.round, next.round),
-            eq(approvalSteps.step, next.step),
-          ),
-        );
-      await notify(tx, await holdersAt(tx, next.role, next.unitId, now), {
-        kind: 'approval_requested',
-        ticketId: id,
-        at: now,
-        data: {
-          number: t.number,
-          title: t.title,
-          step: next.step,
-          costEstimateVnd: t.costEstimateVnd,
-          dueAt: due.toISOString(),
-        },
-      });
-    } else {
-      const told = [t.estimatedBy, t.assigneeId].filter((x): x is string => !!x && x !== p.userId);
-      await notify(tx, told, {
-        kind: 'approval_decided',
-        ticketId: id,
-        at: now,
-        data: { number: t.number, title: t.title, decision: body.decision, status: to, by: label },
-      });
-    }
-    if (to !== status) await replaySla(tx, t);
-    const row = (await tx.select().from(tickets).where(eq(tickets.id, id)))[0]!;
-    return (await ticketViews(tx, [row]))[0]!;
+  const principal =
+    grant.deputyOf && grant.deputyOf !== VACANCY ? await userById(tx, grant.deputyOf) : undefined;
+  const label = grant.deputyOf
+    ? grant.deputyOf === VACANCY
+      ? `${p.username} (quyền thay, khuyết chức danh / acting, vacant post)`
+      : `${p.username} (thay / as deputy of ${principal?.username ?? grant.deputyOf})`
+    : p.username;
+  const data: Record<string, unknown> = {
+    round: step.round,
+    step: step.step,
+    role: step.role,
+    unitCode: stepUnit.code,
+    decision: body.decision,
+    note: body.note || undefined,
+    by: p.userId,
+    ...(grant.deputyOf
+      ? { asDeputyOf: grant.deputyOf, asDeputyOfName: principal?.username ?? grant.deputyOf }
+      : {}),
+  };
+  if (to !== status) data.status = { from: status, to };
+
+  if (next && body.decision === 'approve') {
+    const cal = await loadCalendar(tx);
+    const minutes = (t.sla as unknown as TicketSla).approveMinutes;
+    const due = new Date(approvalDue(cal.compiled, now.getTime(), minutes));
+    await work.updateStep(next, { startedAt: now, dueAt: due });
+    await notify(tx, await holdersAt(tx, next.role, next.unitId, now), {
+      kind: 'approval_requested',
+      ticketId: id,
+      at: now,
+      data: {
+        number: t.number,
+        title: t.title,
+        step: next.step,
+        costEstimateVnd: t.costEstimateVnd,
+        dueAt: due.toISOString(),
+      },
+    });
+  } else {
+    const told = [t.estimatedBy, t.assigneeId].filter((x): x is string => !!x && x !== p.userId);
+    await notify(tx, told, {
+      kind: 'approval_decided',
+      ticketId: id,
+      at: now,
+      data: { number: t.number, title: t.title, decision: body.decision, status: to, by: label },
+    });
+  }
+  await transition(tx, deps, id, {
+    set: to !== status ? { status: to } : {},
+    expectStatus: 'awaiting_approval',
+    event: { type: 'approval', actor: { ...actorOf(p), label }, data },
   });
 }
 
@@ -196,9 +184,3 @@ function wrongHolder(role: string, unitCode?: string) {
     en: `Only a holder of ${role} at ${unitCode} (or their deputy) may decide this approval step.`,
   });
 }
-
-const lostRace = () =>
-  fail.conflict({
-    vi: 'Bước phê duyệt vừa được quyết định; hãy tải lại phiếu.',
-    en: 'This approval step was just decided; reload the ticket.',
-  });

@@ -3,37 +3,44 @@
  * opening a ticket routed by the active matrix with its SLA computed, system-driven changes, the
  * hash-chained timeline and the SLA replay.
  *
- * CONTRACT between the ticket work (issue 3, which owns this file) and the detection work (issue 4,
- * which only calls it). Every function runs inside the caller's write transaction `tx` and never opens
- * its own. Signatures only ever gain optional things.
+ * Every function runs inside the caller's `store.write` and records its statements through the
+ * write's ticket unit of work (`db/repos/tickets.ts`), so calls within one write see each other's
+ * decisions in memory and commit as one batch (ADR 0203). Signatures only ever gain optional things.
  */
-import { and, asc, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { TicketStatus } from '../../shared/enums.js';
+import {
+  type Actor,
+  eventHash,
+  eventRows,
+  type TicketRow,
+  type TicketSet,
+  TicketWork,
+  type TimelineEntry,
+} from '../db/repos/tickets.js';
 import { allUnits, rootUnit } from '../db/repos/units.js';
 import { approvalSteps, matrixVersions, ticketEvents, tickets } from '../db/schema.js';
-import type { Db } from '../db/store.js';
+import type { Db, WriteTx } from '../db/store.js';
 import type { AppDeps } from '../deps.js';
 import {
   buildTree,
   type CompiledMatrix,
   compileMatrix,
   type MatrixBody,
+  type Route,
   type RouteFailure,
   route,
   type UnitTree,
 } from '../domain/matrix.js';
 import { approvalDue, computeSla, type SlaMinutes, type StatusChange } from '../domain/sla.js';
 import { SYSTEM_TRANSITIONS } from '../domain/ticket-state.js';
-import { type ApiError, fail } from '../http/problem.js';
-import { newId, sha256Hex } from '../security/crypto.js';
+import { type ApiError, fail } from '../errors.js';
+import { newId } from '../security/crypto.js';
 import { type LoadedCalendar, loadCalendar } from './calendar.js';
 import { activeMatrix } from './matrix-active.js';
 
-/** Who did it: a user, an agent-detected fact, or the scheduler. */
-export type Actor =
-  | { kind: 'user'; userId: string; label: string }
-  | { kind: 'agent'; deviceId: string; label: string }
-  | { kind: 'system'; label: string };
+export type { Actor, StoredEvent, TicketRow } from '../db/repos/tickets.js';
+export { eventHash } from '../db/repos/tickets.js';
 
 export interface NewTicket {
   unitId: string;
@@ -68,8 +75,6 @@ export interface TicketSla extends SlaMinutes {
   /** `updatedAt` of the calendar the deadlines were counted with. */
   calendarAt: string | null;
 }
-
-export type TicketRow = typeof tickets.$inferSelect;
 
 /**
  * The compiled form of a stored matrix version. Compiling takes well under a millisecond (see the
@@ -112,7 +117,6 @@ export async function routingContext(tx: Db): Promise<RoutingContext> {
 /** Fallback targets when the matrix cannot route (never for a valid matrix and tree). */
 const FALLBACK_SLA: SlaMinutes = { respondMinutes: 240, resolveMinutes: 2880, approveMinutes: 1440 };
 
-/** Opens and routes a ticket; throws the libSQL unique-constraint error if the fingerprint is open. */
 /** A route that failed, as the 422 a client can act on (the field that named the unroutable value). */
 export function routingProblem(r: RouteFailure): ApiError {
   const path =
@@ -120,13 +124,51 @@ export function routingProblem(r: RouteFailure): ApiError {
   return fail.invalid(r.message, [{ path, message: r.message.en }]);
 }
 
+/** The ticket columns a route decides — one mapping for opening and for re-routing by an estimate. */
+export function routingColumns(r: Route, matrixVersion: number) {
+  return {
+    ruleId: r.ruleId,
+    matrixVersion,
+    explanation: r.explanation,
+    handlerRole: r.handler.role,
+    handlerUnitId: r.handler.unit.id,
+  };
+}
+
+/** The fallback when a non-strict ticket cannot be routed: the root unit's IT staff, told to fix the matrix. */
+function unroutedColumns(r: RouteFailure, ctx: RoutingContext) {
+  return {
+    ruleId: '(unrouted)',
+    matrixVersion: ctx.version,
+    handlerRole: 'it_staff',
+    handlerUnitId: ctx.rootId,
+    explanation: {
+      vi: `${r.message.vi} Phiếu được chuyển cho cán bộ CNTT ở đơn vị gốc; hãy sửa ma trận.`,
+      en: `${r.message.en} The ticket went to the root unit's IT staff; fix the matrix.`,
+    },
+  };
+}
+
+/**
+ * Opens and routes a ticket (records the row and its `opened` event). The number is assigned by the
+ * database at commit (`number.rows[0].number` after the write). A ticket with the same fingerprint
+ * opened meanwhile by another writer fails the batch on the unique index: the write then re-runs and
+ * its reads find that ticket.
+ */
 export async function openTicket(
-  tx: Db,
+  tx: WriteTx,
   deps: AppDeps,
   t: NewTicket,
-): Promise<{ id: string; number: number; ruleId: string; status: TicketStatus }> {
+  opts: { routing?: RoutingContext; calendar?: LoadedCalendar } = {},
+): Promise<{
+  id: string;
+  ruleId: string;
+  status: TicketStatus;
+  row: TicketRow;
+  number: import('../db/write-model.js').Slot<{ number: number }>;
+}> {
   const now = deps.clock.now();
-  const ctx = await routingContext(tx);
+  const ctx = opts.routing ?? (await routingContext(tx));
   const r = route(
     ctx.compiled,
     ctx.tree,
@@ -134,33 +176,14 @@ export async function openTicket(
     { matrixVersion: ctx.version },
   );
   if (!r.ok && t.strict) throw routingProblem(r);
-  const routing = r.ok
-    ? {
-        ruleId: r.ruleId,
-        handlerRole: r.handler.role,
-        handlerUnitId: r.handler.unit.id,
-        explanation: r.explanation,
-        minutes: r.sla,
-      }
-    : {
-        ruleId: '(unrouted)',
-        handlerRole: 'it_staff',
-        handlerUnitId: ctx.rootId,
-        explanation: {
-          vi: `${r.message.vi} Phiếu được chuyển cho cán bộ CNTT ở đơn vị gốc; hãy sửa ma trận.`,
-          en: `${r.message.en} The ticket went to the root unit's IT staff; fix the matrix.`,
-        },
-        minutes: FALLBACK_SLA,
-      };
-  const cal = await loadCalendar(tx, ctx.rootId);
-  const sla = computeSla(cal.compiled, { createdAt: now.getTime(), minutes: routing.minutes, changes: [] });
+  const cols = r.ok ? routingColumns(r, ctx.version) : unroutedColumns(r, ctx);
+  const minutes = r.ok ? r.sla : FALLBACK_SLA;
+  const cal = opts.calendar ?? (await loadCalendar(tx, ctx.rootId));
+  const sla = computeSla(cal.compiled, { createdAt: now.getTime(), minutes, changes: [] });
   const id = newId(now.getTime());
-  const [{ next }] = (await tx
-    .select({ next: sql<number>`coalesce(max(${tickets.number}), 0) + 1` })
-    .from(tickets)) as [{ next: number }];
-  await tx.insert(tickets).values({
+  const work = TicketWork.of(tx);
+  const { row, number } = work.insert({
     id,
-    number: next,
     title: t.title,
     description: t.description ?? null,
     unitId: t.unitId,
@@ -169,31 +192,35 @@ export async function openTicket(
     severity: t.severity,
     source: t.source,
     status: 'open',
-    handlerRole: routing.handlerRole,
-    handlerUnitId: routing.handlerUnitId,
+    ...cols,
+    assigneeId: null,
     costEstimateVnd: t.costEstimateVnd ?? null,
-    ruleId: routing.ruleId,
-    matrixVersion: ctx.version,
-    explanation: routing.explanation,
-    sla: slaJson(routing.minutes, sla, undefined, cal) as unknown as Record<string, unknown>,
+    estimatedBy: null,
+    approvalRound: 0,
+    sla: slaJson(minutes, sla, undefined, cal) as unknown as Record<string, unknown>,
     respondBy: new Date(sla.respondBy),
     resolveBy: new Date(sla.resolveBy),
+    respondedAt: null,
+    escalationLevel: 0,
     parentId: t.parentId ?? null,
     fingerprint: t.fingerprint ?? null,
+    recoveredAt: null,
     createdAt: now,
     updatedAt: now,
+    resolvedAt: null,
+    closedAt: null,
   });
-  await appendEvent(tx, deps, id, {
+  await work.append(id, now, {
     type: 'opened',
     actor: t.actor,
     data: {
       status: { to: 'open' },
       source: t.source,
       routing: {
-        ruleId: routing.ruleId,
+        ruleId: cols.ruleId,
         matrixVersion: ctx.version,
-        handler: { role: routing.handlerRole, unitId: routing.handlerUnitId },
-        explanation: routing.explanation,
+        handler: { role: cols.handlerRole, unitId: cols.handlerUnitId },
+        explanation: cols.explanation,
       },
       sla: {
         respondBy: new Date(sla.respondBy).toISOString(),
@@ -202,7 +229,7 @@ export async function openTicket(
       evidence: t.evidence ?? null,
     },
   });
-  return { id, number: next, ruleId: routing.ruleId, status: 'open' };
+  return { id, ruleId: cols.ruleId, status: 'open', row, number };
 }
 
 function slaJson(
@@ -224,9 +251,7 @@ function slaJson(
 }
 
 /** Status changes recorded on a timeline (events whose data carries `status.to`), in order. */
-export function statusChangesOf(
-  events: readonly { at: Date; data: Record<string, unknown> | null }[],
-): StatusChange[] {
+export function statusChangesOf(events: readonly TimelineEntry[]): StatusChange[] {
   const out: StatusChange[] = [];
   for (const e of events) {
     const st = (e.data?.status as { to?: TicketStatus } | undefined)?.to;
@@ -237,19 +262,15 @@ export function statusChangesOf(
 }
 
 /**
- * Replays the ticket's SLA from its timeline with the given minutes (default: the ones stored on it)
- * and calendar (default: the root's), and stores the result. Used after every status change, when an
- * estimate re-routes to a rule with other minutes, and when the calendar is corrected.
+ * The ticket's SLA replayed from its timeline (committed events plus those appended in this write)
+ * with the given minutes (default: the ones stored on it) and calendar (default: the root's): the
+ * columns to set. Pure apart from loading the timeline and calendar.
  */
-export async function replaySla(
-  tx: Db,
+export async function replayedSla(
+  tx: WriteTx,
   ticket: Pick<TicketRow, 'id' | 'createdAt' | 'sla'>,
-  opts: {
-    minutes?: SlaMinutes;
-    calendar?: LoadedCalendar;
-    events?: { at: Date; data: Record<string, unknown> | null }[];
-  } = {},
-): Promise<{ respondBy: Date; resolveBy: Date; sla: TicketSla }> {
+  opts: { minutes?: SlaMinutes; calendar?: LoadedCalendar; events?: TimelineEntry[] } = {},
+): Promise<{ respondBy: Date; resolveBy: Date; sla: Record<string, unknown> }> {
   const stored = ticket.sla as unknown as Partial<TicketSla>;
   const minutes: SlaMinutes = opts.minutes ?? {
     respondMinutes: stored.respondMinutes ?? FALLBACK_SLA.respondMinutes,
@@ -257,35 +278,57 @@ export async function replaySla(
     approveMinutes: stored.approveMinutes ?? FALLBACK_SLA.approveMinutes,
   };
   const cal = opts.calendar ?? (await loadCalendar(tx));
-  const events =
-    opts.events ??
-    (await tx
-      .select({ at: ticketEvents.at, data: ticketEvents.data })
-      .from(ticketEvents)
-      .where(eq(ticketEvents.ticketId, ticket.id))
-      .orderBy(asc(ticketEvents.seq)));
+  const events = await TicketWork.of(tx).timeline(ticket.id, opts.events);
   const s = computeSla(cal.compiled, {
     createdAt: ticket.createdAt.getTime(),
     minutes,
     changes: statusChangesOf(events),
   });
-  const sla = slaJson(minutes, s, stored.breached, cal);
-  const respondBy = new Date(s.respondBy);
-  const resolveBy = new Date(s.resolveBy);
-  await tx
-    .update(tickets)
-    .set({ sla: sla as unknown as Record<string, unknown>, respondBy, resolveBy })
-    .where(eq(tickets.id, ticket.id));
-  return { respondBy, resolveBy, sla };
+  return {
+    sla: slaJson(minutes, s, stored.breached, cal) as unknown as Record<string, unknown>,
+    respondBy: new Date(s.respondBy),
+    resolveBy: new Date(s.resolveBy),
+  };
+}
+
+/**
+ * One change of a ticket as a use case decides it: the columns, the timeline event, and — when the
+ * status or the SLA minutes change — the SLA replayed including that event, all in ONE conditional
+ * update (`WHERE version = ?`; lost → the write re-runs). Undefined when the ticket is not in
+ * `expectStatus` any more (as this write knows it).
+ */
+export async function transition(
+  tx: WriteTx,
+  deps: AppDeps,
+  id: string,
+  c: {
+    set: TicketSet;
+    event: { type: string; actor: Actor; data?: Record<string, unknown> };
+    expectStatus?: string;
+    /** Replay the SLA (default: when the status changes). */
+    replay?: boolean | { minutes?: SlaMinutes; calendar?: LoadedCalendar };
+  },
+): Promise<TicketRow | undefined> {
+  const work = TicketWork.of(tx);
+  const cur = await work.get(id);
+  if (!cur || (c.expectStatus !== undefined && cur.status !== c.expectStatus)) return undefined;
+  const now = deps.clock.now();
+  await work.append(id, now, c.event);
+  const statusChanged = c.set.status !== undefined && c.set.status !== cur.status;
+  const replay = c.replay ?? statusChanged;
+  const set: TicketSet = { updatedAt: now, ...c.set };
+  if (replay) {
+    const o = typeof replay === 'object' ? replay : {};
+    Object.assign(set, await replayedSla(tx, { ...cur, ...(set as Partial<TicketRow>) }, o));
+  }
+  return work.change(id, set, { expectStatus: c.expectStatus });
 }
 
 /** Replays the SLA of every live ticket (after the calendar was corrected). Returns how many. */
-export async function replayAllLive(tx: Db, cal: LoadedCalendar): Promise<number> {
-  const live = await tx
-    .select({ id: tickets.id, createdAt: tickets.createdAt, sla: tickets.sla })
-    .from(tickets)
-    .where(sql`${tickets.status} NOT IN ('closed')`);
-  const CHUNK = 200;
+export async function replayAllLive(tx: WriteTx, cal: LoadedCalendar): Promise<number> {
+  const live = await tx.select().from(tickets).where(sql`${tickets.status} NOT IN ('closed')`);
+  const work = TicketWork.of(tx);
+  const CHUNK = 90;
   for (let i = 0; i < live.length; i += CHUNK) {
     const part = live.slice(i, i + CHUNK);
     const events = await tx
@@ -298,13 +341,16 @@ export async function replayAllLive(tx: Db, cal: LoadedCalendar): Promise<number
         ),
       )
       .orderBy(asc(ticketEvents.ticketId), asc(ticketEvents.seq));
-    const by = new Map<string, { at: Date; data: Record<string, unknown> | null }[]>();
+    const by = new Map<string, TimelineEntry[]>();
     for (const e of events) {
       const l = by.get(e.ticketId) ?? [];
       l.push(e);
       by.set(e.ticketId, l);
     }
-    for (const t of part) await replaySla(tx, t, { calendar: cal, events: by.get(t.id) ?? [] });
+    for (const t of part) {
+      const cur = work.adopt(t);
+      await work.change(t.id, await replayedSla(tx, cur, { calendar: cal, events: by.get(t.id) ?? [] }));
+    }
     // Current approval steps get their deadline recounted on the corrected calendar too.
     const pending = await tx
       .select()
@@ -325,16 +371,7 @@ export async function replayAllLive(tx: Db, cal: LoadedCalendar): Promise<number
     for (const st of pending) {
       const m = minutesOf.get(st.ticketId);
       if (!m || !st.startedAt) continue;
-      await tx
-        .update(approvalSteps)
-        .set({ dueAt: new Date(approvalDue(cal.compiled, st.startedAt.getTime(), m)) })
-        .where(
-          and(
-            eq(approvalSteps.ticketId, st.ticketId),
-            eq(approvalSteps.round, st.round),
-            eq(approvalSteps.step, st.step),
-          ),
-        );
+      await work.updateStep(st, { dueAt: new Date(approvalDue(cal.compiled, st.startedAt.getTime(), m)) });
     }
   }
   return live.length;
@@ -346,10 +383,10 @@ export async function replayAllLive(tx: Db, cal: LoadedCalendar): Promise<number
  * - `mark_recovered`: a ticket a human works (in_progress or later, not yet resolved) is only marked recovered;
  * - `reopen`: resolved or closed → open (a fault returned within 24 h);
  * - `attach_parent` / `detach_parent`: grouping under a cause ticket (`data.parentId`).
- * Returns false when the ticket was not in a status the change applies to (nothing written).
+ * Returns false when the ticket is not in a status the change applies to (nothing recorded).
  */
 export async function systemChange(
-  tx: Db,
+  tx: WriteTx,
   deps: AppDeps,
   ticketId: string,
   change: 'auto_resolve' | 'mark_recovered' | 'reopen' | 'attach_parent' | 'detach_parent',
@@ -357,10 +394,10 @@ export async function systemChange(
   data: Record<string, unknown> = {},
 ): Promise<boolean> {
   const now = deps.clock.now();
-  const t = (await tx.select().from(tickets).where(eq(tickets.id, ticketId)).limit(1))[0];
+  const t = await TicketWork.of(tx).get(ticketId);
   if (!t) return false;
   const status = t.status as TicketStatus;
-  const set: Partial<typeof tickets.$inferInsert> = { updatedAt: now, version: t.version + 1 };
+  const set: TicketSet = {};
   let to: TicketStatus | undefined;
   if (change === 'auto_resolve') {
     to = (SYSTEM_TRANSITIONS.auto_resolve as Partial<Record<TicketStatus, TicketStatus>>)[status];
@@ -381,85 +418,32 @@ export async function systemChange(
     if (!t.parentId) return false;
     Object.assign(set, { parentId: null });
   }
-  const r = await tx
-    .update(tickets)
-    .set(set)
-    .where(and(eq(tickets.id, ticketId), eq(tickets.version, t.version)))
-    .returning({ id: tickets.id });
-  if (r.length === 0) return false;
-  await appendEvent(tx, deps, ticketId, {
-    type: change,
-    actor,
-    data: to ? { ...data, status: { from: status, to } } : data,
+  const done = await transition(tx, deps, ticketId, {
+    set,
+    expectStatus: status,
+    event: { type: change, actor, data: to ? { ...data, status: { from: status, to } } : data },
   });
-  if (to) await replaySla(tx, t);
-  return true;
+  return done !== undefined;
 }
 
-export interface StoredEvent {
-  ticketId: string;
-  seq: number;
-  at: Date;
-  type: string;
-  actorKind: string | null;
-  actorId: string | null;
-  actorLabel: string;
-  data: Record<string, unknown> | null;
-  prevHash: string;
-  hash: string;
+/** The open ticket for a fingerprint as this write knows it (opened earlier in it included). */
+export async function openTicketFor(tx: WriteTx, fingerprint: string): Promise<TicketRow | undefined> {
+  return TicketWork.of(tx).openByFingerprint(fingerprint);
 }
 
-/** The hash of one event: everything it says, chained to the previous event's hash. */
-export async function eventHash(e: Omit<StoredEvent, 'hash'>): Promise<string> {
-  return sha256Hex(
-    JSON.stringify([
-      e.prevHash,
-      e.ticketId,
-      e.seq,
-      e.at.toISOString(),
-      e.type,
-      e.actorKind,
-      e.actorId,
-      e.actorLabel,
-      e.data ?? null,
-    ]),
-  );
+/** The ticket as this write knows it. */
+export async function ticketOf(tx: WriteTx, id: string): Promise<TicketRow | undefined> {
+  return TicketWork.of(tx).get(id);
 }
 
 /** Appends one event to a ticket's timeline, hash-chained to the previous one. */
 export async function appendEvent(
-  tx: Db,
+  tx: WriteTx,
   deps: AppDeps,
   ticketId: string,
   e: { type: string; actor: Actor; data?: Record<string, unknown> },
 ): Promise<{ seq: number; hash: string }> {
-  const now = deps.clock.now();
-  const prev = (
-    await tx
-      .select({ seq: ticketEvents.seq, hash: ticketEvents.hash })
-      .from(ticketEvents)
-      .where(eq(ticketEvents.ticketId, ticketId))
-      .orderBy(desc(ticketEvents.seq))
-      .limit(1)
-  )[0];
-  const actorId =
-    e.actor.kind === 'user' ? e.actor.userId : e.actor.kind === 'agent' ? e.actor.deviceId : null;
-  // Stored exactly as it will read back (Dates become strings, undefined keys vanish), so the hash verifies.
-  const data = e.data === undefined ? null : (JSON.parse(JSON.stringify(e.data)) as Record<string, unknown>);
-  const ev: Omit<StoredEvent, 'hash'> = {
-    ticketId,
-    seq: (prev?.seq ?? 0) + 1,
-    at: now,
-    type: e.type,
-    actorKind: e.actor.kind,
-    actorId,
-    actorLabel: e.actor.label,
-    data,
-    prevHash: prev?.hash ?? '',
-  };
-  const hash = await eventHash(ev);
-  await tx.insert(ticketEvents).values({ id: newId(now.getTime()), ...ev, hash });
-  return { seq: ev.seq, hash };
+  return TicketWork.of(tx).append(ticketId, deps.clock.now(), e);
 }
 
 /**
@@ -470,11 +454,7 @@ export async function verifyChain(
   db: Db,
   ticketId: string,
 ): Promise<{ ok: boolean; events: number; brokenAt?: number; reason?: string; head?: string }> {
-  const rows = await db
-    .select()
-    .from(ticketEvents)
-    .where(eq(ticketEvents.ticketId, ticketId))
-    .orderBy(asc(ticketEvents.seq));
+  const rows = await eventRows(db, ticketId);
   let prev = '';
   for (const [i, r] of rows.entries()) {
     if (r.seq !== i + 1) return { ok: false, events: rows.length, brokenAt: r.seq, reason: 'sequence gap' };

@@ -13,17 +13,18 @@ import type {
   TicketCreate,
   TicketView,
 } from '../../shared/schemas/tickets.js';
+import { eventRows, stepsOf, type TicketSet, TicketWork, ticketById } from '../db/repos/tickets.js';
 import { codesOf, scopeCondition, unitByCode, unitById } from '../db/repos/units.js';
 import { grantsOf, userById } from '../db/repos/users.js';
-import { approvalSteps, devices, ticketEvents, tickets, units, users } from '../db/schema.js';
-import type { Db } from '../db/store.js';
+import { approvalSteps, devices, tickets, units, users } from '../db/schema.js';
+import type { Db, WriteTx } from '../db/store.js';
 import type { AppDeps } from '../deps.js';
 import { route } from '../domain/matrix.js';
 import { allowed, type Grant, grantReaches, scopeOf } from '../domain/scope.js';
 import { approvalDue } from '../domain/sla.js';
 import { ACTIONS, type Action, nextStatus, roleMayAct, TRANSITIONS } from '../domain/ticket-state.js';
+import { fail } from '../errors.js';
 import { decodeCursor, encodeCursor } from '../http/pagination.js';
-import { fail } from '../http/problem.js';
 import { loadCalendar } from './calendar.js';
 import { holdersAt } from './deputies.js';
 import { activeDeputyGrants } from './deputy-grants.js';
@@ -31,12 +32,12 @@ import { notify } from './notifications.js';
 import type { UserPrincipal } from './principal.js';
 import {
   type Actor,
-  appendEvent,
   openTicket,
-  replaySla,
+  routingColumns,
   routingContext,
   type TicketRow,
   type TicketSla,
+  transition,
 } from './ticket-core.js';
 
 type StepRow = typeof approvalSteps.$inferSelect;
@@ -162,15 +163,10 @@ export interface LoadedTicket {
 }
 
 async function load(db: Db, id: string): Promise<LoadedTicket | undefined> {
-  const t = (await db.select().from(tickets).where(eq(tickets.id, id)).limit(1))[0];
+  const t = await ticketById(db, id);
   if (!t) return undefined;
   const unit = (await unitById(db, t.unitId))!;
-  const steps = await db
-    .select()
-    .from(approvalSteps)
-    .where(eq(approvalSteps.ticketId, id))
-    .orderBy(asc(approvalSteps.round), asc(approvalSteps.step));
-  return { ticket: t, unit, steps };
+  return { ticket: t, unit, steps: await stepsOf(db, id) };
 }
 
 export function canSee(p: UserPrincipal, l: LoadedTicket): boolean {
@@ -289,11 +285,7 @@ export interface EventView {
 }
 
 export async function eventsOf(db: Db, ticketId: string): Promise<EventView[]> {
-  const rows = await db
-    .select()
-    .from(ticketEvents)
-    .where(eq(ticketEvents.ticketId, ticketId))
-    .orderBy(asc(ticketEvents.seq));
+  const rows = await eventRows(db, ticketId);
   return rows.map((e) => ({
     seq: e.seq,
     at: e.at.toISOString(),
@@ -323,39 +315,49 @@ export async function createTicket(
   p: UserPrincipal,
   input: TicketCreate,
 ): Promise<TicketView> {
-  return deps.store.write(async (tx) => {
-    const unit = await unitByCode(tx, input.unitCode);
-    if (!unit || unit.archivedAt || !allowed(p.grants, 'unit.read', unit))
-      throw fail.invalid(
-        { vi: `Không tìm thấy đơn vị "${input.unitCode}".`, en: `Unit "${input.unitCode}" not found.` },
-        [{ path: 'unitCode', message: 'unknown unit' }],
-      );
-    if (!allowed(p.grants, 'ticket.create', unit)) throw fail.forbidden();
-    if (input.deviceId) {
-      const d = (await tx.select().from(devices).where(eq(devices.id, input.deviceId)).limit(1))[0];
-      if (!d || d.unitId !== unit.id)
+  const id = await deps.store.write(
+    async (tx) => {
+      const unit = await unitByCode(tx, input.unitCode);
+      if (!unit || unit.archivedAt || !allowed(p.grants, 'unit.read', unit))
         throw fail.invalid(
-          {
-            vi: `Không có thiết bị ${input.deviceId} tại đơn vị ${unit.code}.`,
-            en: `Device ${input.deviceId} is not at unit ${unit.code}.`,
-          },
-          [{ path: 'deviceId', message: `not a device of ${unit.code}` }],
+          { vi: `Không tìm thấy đơn vị "${input.unitCode}".`, en: `Unit "${input.unitCode}" not found.` },
+          [{ path: 'unitCode', message: 'unknown unit' }],
         );
-    }
-    const { id } = await openTicket(tx, deps, {
-      unitId: unit.id,
-      deviceId: input.deviceId ?? null,
-      category: input.category,
-      severity: input.severity,
-      source: 'manual',
-      title: input.title,
-      description: input.description ?? null,
-      actor: actorOf(p),
-      strict: true,
-    });
-    const row = (await tx.select().from(tickets).where(eq(tickets.id, id)))[0]!;
-    return (await ticketViews(tx, [row]))[0]!;
-  });
+      if (!allowed(p.grants, 'ticket.create', unit)) throw fail.forbidden();
+      if (input.deviceId) {
+        const d = (await tx.select().from(devices).where(eq(devices.id, input.deviceId)).limit(1))[0];
+        if (!d || d.unitId !== unit.id)
+          throw fail.invalid(
+            {
+              vi: `Không có thiết bị ${input.deviceId} tại đơn vị ${unit.code}.`,
+              en: `Device ${input.deviceId} is not at unit ${unit.code}.`,
+            },
+            [{ path: 'deviceId', message: `not a device of ${unit.code}` }],
+          );
+      }
+      const opened = await openTicket(tx, deps, {
+        unitId: unit.id,
+        deviceId: input.deviceId ?? null,
+        category: input.category,
+        severity: input.severity,
+        source: 'manual',
+        title: input.title,
+        description: input.description ?? null,
+        actor: actorOf(p),
+        strict: true,
+      });
+      return opened.id;
+    },
+    { label: 'ticket.create' },
+  );
+  // Committed: the number the database assigned is in the row now.
+  return viewOf(deps.store.read, id);
+}
+
+/** The view of a ticket as committed (after a write: its answer). */
+async function viewOf(db: Db, id: string): Promise<TicketView> {
+  const row = (await ticketById(db, id))!;
+  return (await ticketViews(db, [row]))[0]!;
 }
 
 const STATUS_VI: Record<string, string> = {
@@ -381,12 +383,6 @@ function notAllowedHere(action: Action, status: TicketStatus) {
   );
 }
 
-const lostRace = () =>
-  fail.conflict({
-    vi: 'Phiếu vừa được người khác thay đổi; hãy tải lại rồi thử lại.',
-    en: 'Someone else changed the ticket just now; reload it and try again.',
-  });
-
 /** Does `userId` hold the handler's role at a unit reaching the handler unit (own grant or deputy)? */
 async function inHandlerQueue(tx: Db, userId: string, t: TicketRow, now: Date): Promise<boolean> {
   const grants = [
@@ -397,188 +393,207 @@ async function inHandlerQueue(tx: Db, userId: string, t: TicketRow, now: Date): 
   return grants.some((g) => g.role === t.handlerRole && grantReaches(g, handlerUnit));
 }
 
-/** `POST /tickets/:id/actions`. */
+/** `POST /tickets/:id/actions`: read, decide (ticket-state, scope, routing), record one transition. */
 export async function actOnTicket(
   deps: AppDeps,
   p: UserPrincipal,
   id: string,
   body: TicketActionBody,
 ): Promise<TicketView> {
-  return deps.store.write(async (tx) => {
-    const now = deps.clock.now();
-    const l = await visibleTicket(tx, p, id);
-    const t = l.ticket;
-    const action = body.action as Action;
-    if (!p.grants.some((g) => roleMayAct(g.role, action) && grantReaches(g, l.unit)))
-      throw fail.forbidden({
-        vi: `Vai trò của bạn không cho phép "${action}" trên phiếu của đơn vị ${l.unit.code}.`,
-        en: `Your roles do not allow "${action}" on tickets of ${l.unit.code}.`,
+  await deps.store.write((tx) => decideAction(tx, deps, p, id, body), { label: 'ticket.action' });
+  return viewOf(deps.store.read, id);
+}
+
+/** What one action changes: columns, event data, and the work to record once the change is decided. */
+interface ActionPlan {
+  to: TicketStatus;
+  set: TicketSet;
+  data: Record<string, unknown>;
+  minutes?: TicketSla;
+  after: ((tx: WriteTx) => Promise<void>)[];
+}
+
+async function decideAction(
+  tx: WriteTx,
+  deps: AppDeps,
+  p: UserPrincipal,
+  id: string,
+  body: TicketActionBody,
+): Promise<void> {
+  const now = deps.clock.now();
+  const l = await visibleTicket(tx, p, id);
+  const t = TicketWork.of(tx).adopt(l.ticket);
+  const action = body.action as Action;
+  if (!p.grants.some((g) => roleMayAct(g.role, action) && grantReaches(g, l.unit)))
+    throw fail.forbidden({
+      vi: `Vai trò của bạn không cho phép "${action}" trên phiếu của đơn vị ${l.unit.code}.`,
+      en: `Your roles do not allow "${action}" on tickets of ${l.unit.code}.`,
+    });
+  const status = t.status as TicketStatus;
+  if (!nextStatus(status, action)) throw notAllowedHere(action, status);
+
+  const plan: ActionPlan = { to: status, set: {}, data: {}, after: [] };
+  if (body.note) plan.data.note = body.note;
+  switch (action) {
+    case 'acknowledge':
+    case 'start':
+    case 'wait_parts':
+      plan.to = nextStatus(status, action)!;
+      if (!t.respondedAt) plan.set.respondedAt = now;
+      break;
+    case 'assign':
+      await planAssign(tx, p, t, body, now, plan);
+      break;
+    case 'estimate':
+      await planEstimate(tx, p, t, status, body.costEstimateVnd!, now, plan);
+      break;
+    case 'resolve':
+      plan.to = 'resolved';
+      plan.set.resolvedAt = now;
+      break;
+    case 'close':
+      plan.to = 'closed';
+      plan.set.closedAt = now;
+      break;
+    case 'reopen':
+      plan.to = 'open';
+      Object.assign(plan.set, { resolvedAt: null, closedAt: null, recoveredAt: null });
+      break;
+    case 'comment':
+      break;
+  }
+  if (plan.to !== status) {
+    plan.set.status = plan.to;
+    plan.data.status = { from: status, to: plan.to };
+  }
+  for (const f of plan.after) await f(tx);
+  await transition(tx, deps, t.id, {
+    set: plan.set,
+    expectStatus: status,
+    event: { type: action, actor: actorOf(p), data: plan.data },
+    replay: plan.to !== status || plan.minutes ? { minutes: plan.minutes } : false,
+  });
+}
+
+async function planAssign(
+  tx: WriteTx,
+  p: UserPrincipal,
+  t: TicketRow,
+  body: TicketActionBody,
+  now: Date,
+  plan: ActionPlan,
+): Promise<void> {
+  const assigneeId = body.assigneeId ?? p.userId;
+  const u = await userById(tx, assigneeId);
+  if (!u || u.disabledAt || !(await inHandlerQueue(tx, assigneeId, t, now)))
+    throw fail.invalid(
+      {
+        vi: `Người được giao phải giữ vai trò ${t.handlerRole} tại đơn vị xử lý hoặc cấp trên của nó.`,
+        en: `The assignee must hold ${t.handlerRole} at the handler unit or above it.`,
+      },
+      [{ path: 'assigneeId', message: `not in the ${t.handlerRole} queue of the handler unit` }],
+    );
+  plan.set.assigneeId = assigneeId;
+  if (!t.respondedAt) plan.set.respondedAt = now;
+  plan.data.assigneeId = assigneeId;
+  plan.data.assignee = u.username;
+  if (assigneeId !== p.userId)
+    plan.after.push(async (w) => {
+      await notify(w, [assigneeId], {
+        kind: 'assigned',
+        ticketId: t.id,
+        at: now,
+        data: { number: t.number, title: t.title, by: p.username },
       });
-    const status = t.status as TicketStatus;
-    if (!nextStatus(status, action)) throw notAllowedHere(action, status);
+    });
+}
 
-    const set: Partial<typeof tickets.$inferInsert> = { updatedAt: now, version: t.version + 1 };
-    const data: Record<string, unknown> = {};
-    if (body.note) data.note = body.note;
-    let to: TicketStatus = status;
-    let newMinutes: TicketSla | undefined;
-    const after: ((tx: Db) => Promise<void>)[] = [];
-
-    switch (action) {
-      case 'acknowledge':
-      case 'start':
-      case 'wait_parts':
-        to = nextStatus(status, action)!;
-        if (!t.respondedAt) set.respondedAt = now;
-        break;
-      case 'assign': {
-        const assigneeId = body.assigneeId ?? p.userId;
-        const u = await userById(tx, assigneeId);
-        if (!u || u.disabledAt || !(await inHandlerQueue(tx, assigneeId, t, now)))
-          throw fail.invalid(
-            {
-              vi: `Người được giao phải giữ vai trò ${t.handlerRole} tại đơn vị xử lý hoặc cấp trên của nó.`,
-              en: `The assignee must hold ${t.handlerRole} at the handler unit or above it.`,
-            },
-            [{ path: 'assigneeId', message: `not in the ${t.handlerRole} queue of the handler unit` }],
-          );
-        set.assigneeId = assigneeId;
-        if (!t.respondedAt) set.respondedAt = now;
-        data.assigneeId = assigneeId;
-        data.assignee = u.username;
-        if (assigneeId !== p.userId)
-          after.push(async (w) => {
-            await notify(w, [assigneeId], {
-              kind: 'assigned',
-              ticketId: t.id,
-              at: now,
-              data: { number: t.number, title: t.title, by: p.username },
-            });
-          });
-        break;
-      }
-      case 'estimate': {
-        const cost = body.costEstimateVnd!;
-        const ctx = await routingContext(tx);
-        const r = route(
-          ctx.compiled,
-          ctx.tree,
-          { unitId: t.unitId, category: t.category, severity: t.severity, costEstimateVnd: cost },
-          { matrixVersion: ctx.version },
-        );
-        if (!r.ok)
-          throw fail.invalid(
-            {
-              vi: `${r.message.vi} Không thể định tuyến lại theo dự toán; hãy báo quản trị viên sửa ma trận.`,
-              en: `${r.message.en} Cannot re-route by this estimate; ask an administrator to fix the matrix.`,
-            },
-            [{ path: 'costEstimateVnd', message: r.message.en }],
-          );
-        const needsApproval = r.approvers.length > 0;
-        to = nextStatus(status, action, { needsApproval })!;
-        if (!t.respondedAt) set.respondedAt = now;
-        Object.assign(set, {
-          costEstimateVnd: cost,
-          estimatedBy: p.userId,
-          ruleId: r.ruleId,
-          matrixVersion: ctx.version,
-          explanation: r.explanation,
-          handlerRole: r.handler.role,
-          handlerUnitId: r.handler.unit.id,
-        });
-        data.costEstimateVnd = cost;
-        data.costBand = r.costBand;
-        data.routing = {
-          ruleId: r.ruleId,
-          matrixVersion: ctx.version,
-          handler: { role: r.handler.role, unitCode: r.handler.unit.code },
-          approvers: r.approvers.map((a) => ({ role: a.role, unitCode: a.unit.code })),
-          explanation: r.explanation,
-        };
-        if (
-          r.ruleId !== t.ruleId ||
-          r.handler.unit.id !== t.handlerUnitId ||
-          r.handler.role !== t.handlerRole
-        )
-          data.rerouted = {
-            from: {
-              ruleId: t.ruleId,
-              matrixVersion: t.matrixVersion,
-              handlerRole: t.handlerRole,
-              handlerUnitId: t.handlerUnitId,
-            },
-          };
-        newMinutes = { ...(t.sla as unknown as TicketSla), ...r.sla };
-        // Every estimate starts a new round: an earlier chain (say, a rejected one) no longer applies.
-        const round = t.approvalRound + 1;
-        set.approvalRound = round;
-        if (needsApproval) {
-          const cal = await loadCalendar(tx, ctx.rootId);
-          const due = new Date(approvalDue(cal.compiled, now.getTime(), r.sla.approveMinutes));
-          data.approvalRound = round;
-          after.push(async (w) => {
-            await w.insert(approvalSteps).values(
-              r.approvers.map((a, i) => ({
-                ticketId: t.id,
-                round,
-                step: i + 1,
-                role: a.role,
-                unitId: a.unit.id,
-                startedAt: i === 0 ? now : null,
-                dueAt: i === 0 ? due : null,
-              })),
-            );
-            const first = r.approvers[0]!;
-            const who = await holdersAt(w, first.role, first.unit.id, now);
-            await notify(w, who, {
-              kind: 'approval_requested',
-              ticketId: t.id,
-              at: now,
-              data: {
-                number: t.number,
-                title: t.title,
-                step: 1,
-                costEstimateVnd: cost,
-                dueAt: due.toISOString(),
-              },
-            });
-          });
-        }
-        break;
-      }
-      case 'resolve':
-        to = 'resolved';
-        set.resolvedAt = now;
-        break;
-      case 'close':
-        to = 'closed';
-        set.closedAt = now;
-        break;
-      case 'reopen':
-        to = 'open';
-        Object.assign(set, { resolvedAt: null, closedAt: null, recoveredAt: null });
-        break;
-      case 'comment':
-        break;
-    }
-    if (to !== status) {
-      set.status = to;
-      data.status = { from: status, to };
-    }
-    const won = await tx
-      .update(tickets)
-      .set(set)
-      .where(and(eq(tickets.id, t.id), eq(tickets.version, t.version), eq(tickets.status, status)))
-      .returning({ id: tickets.id });
-    if (won.length === 0) throw lostRace();
-    for (const f of after) await f(tx);
-    await appendEvent(tx, deps, t.id, { type: action, actor: actorOf(p), data });
-    if (to !== status || newMinutes) {
-      const fresh = (await tx.select().from(tickets).where(eq(tickets.id, t.id)))[0]!;
-      await replaySla(tx, fresh, newMinutes ? { minutes: newMinutes } : {});
-    }
-    const row = (await tx.select().from(tickets).where(eq(tickets.id, t.id)))[0]!;
-    return (await ticketViews(tx, [row]))[0]!;
+/** An estimate re-routes by its cost band (same mapping as opening) and may start an approval round. */
+async function planEstimate(
+  tx: WriteTx,
+  p: UserPrincipal,
+  t: TicketRow,
+  status: TicketStatus,
+  cost: number,
+  now: Date,
+  plan: ActionPlan,
+): Promise<void> {
+  const ctx = await routingContext(tx);
+  const r = route(
+    ctx.compiled,
+    ctx.tree,
+    { unitId: t.unitId, category: t.category, severity: t.severity, costEstimateVnd: cost },
+    { matrixVersion: ctx.version },
+  );
+  if (!r.ok)
+    throw fail.invalid(
+      {
+        vi: `${r.message.vi} Không thể định tuyến lại theo dự toán; hãy báo quản trị viên sửa ma trận.`,
+        en: `${r.message.en} Cannot re-route by this estimate; ask an administrator to fix the matrix.`,
+      },
+      [{ path: 'costEstimateVnd', message: r.message.en }],
+    );
+  const needsApproval = r.approvers.length > 0;
+  plan.to = nextStatus(status, 'estimate', { needsApproval })!;
+  if (!t.respondedAt) plan.set.respondedAt = now;
+  Object.assign(plan.set, {
+    costEstimateVnd: cost,
+    estimatedBy: p.userId,
+    ...routingColumns(r, ctx.version),
+  });
+  plan.data.costEstimateVnd = cost;
+  plan.data.costBand = r.costBand;
+  plan.data.routing = {
+    ruleId: r.ruleId,
+    matrixVersion: ctx.version,
+    handler: { role: r.handler.role, unitCode: r.handler.unit.code },
+    approvers: r.approvers.map((a) => ({ role: a.role, unitCode: a.unit.code })),
+    explanation: r.explanation,
+  };
+  if (r.ruleId !== t.ruleId || r.handler.unit.id !== t.handlerUnitId || r.handler.role !== t.handlerRole)
+    plan.data.rerouted = {
+      from: {
+        ruleId: t.ruleId,
+        matrixVersion: t.matrixVersion,
+        handlerRole: t.handlerRole,
+        handlerUnitId: t.handlerUnitId,
+      },
+    };
+  plan.minutes = { ...(t.sla as unknown as TicketSla), ...r.sla };
+  // Every estimate starts a new round: an earlier chain (say, a rejected one) no longer applies.
+  const round = t.approvalRound + 1;
+  plan.set.approvalRound = round;
+  if (!needsApproval) return;
+  const cal = await loadCalendar(tx, ctx.rootId);
+  const due = new Date(approvalDue(cal.compiled, now.getTime(), r.sla.approveMinutes));
+  plan.data.approvalRound = round;
+  plan.after.push(async (w) => {
+    await TicketWork.of(w).insertSteps(
+      t.id,
+      r.approvers.map((a, i) => ({
+        ticketId: t.id,
+        round,
+        step: i + 1,
+        role: a.role,
+        unitId: a.unit.id,
+        startedAt: i === 0 ? now : null,
+        dueAt: i === 0 ? due : null,
+        decision: null,
+        decidedBy: null,
+        asDeputyOf: null,
+        decidedAt: null,
+        note: null,
+        escalatedAt: null,
+      })),
+    );
+    const first = r.approvers[0]!;
+    const who = await holdersAt(w, first.role, first.unit.id, now);
+    await notify(w, who, {
+      kind: 'approval_requested',
+      ticketId: t.id,
+      at: now,
+      data: { number: t.number, title: t.title, step: 1, costEstimateVnd: cost, dueAt: due.toISOString() },
+    });
   });
 }
 
