@@ -6,7 +6,7 @@
  */
 import type { Inventory } from '../../shared/schemas/agent.js';
 import { AGENT_VERSION } from '../version.js';
-import { rng, seedOf } from './virtual-pc.js';
+import { rng, seedOf } from './random.js';
 
 const GiB = 1024 ** 3;
 

@@ -8,7 +8,8 @@ import { Notice } from '../components/flash.js';
 import type { FieldState } from '../components/form.js';
 import { Breadcrumbs, Layout, PageHead } from '../components/layout.js';
 import type { PageCtx } from '../page-context.js';
-import { FleetTabs, fleetUnitHref } from './fleet.js';
+import { fleetUnitHref } from './fleet.js';
+import { FleetTabs } from './fleet-tabs.js';
 import { PolicyForm, PolicyTable } from './policy.js';
 
 export function devicePolicyHref(deviceId: string): string {

@@ -26,7 +26,8 @@ import { labelOf } from '../i18n/index.js';
 import type { PageCtx } from '../page-context.js';
 import { InventorySection } from './device-inventory.js';
 import { devicePolicyHref } from './device-policy.js';
-import { FleetTabs, fleetUnitHref, TicketList } from './fleet.js';
+import { fleetUnitHref, TicketList } from './fleet.js';
+import { FleetTabs } from './fleet-tabs.js';
 import { WindowTable } from './windows.js';
 
 export type Period = '24h' | '7d' | '30d';

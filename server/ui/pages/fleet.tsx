@@ -16,25 +16,13 @@ import { type Column, DataTable } from '../components/table.js';
 import { NextDeadline, ticketHref } from '../components/tickets.js';
 import { formatDateTime, formatDuration, formatNumber } from '../format.js';
 import type { PageCtx } from '../page-context.js';
+import { FleetTabs } from './fleet-tabs.js';
 import { WindowTable } from './windows.js';
 
 export const fleetUnitHref = (code: string) => `/fleet/units/${encodeURIComponent(code)}`;
 export const deviceHref = (id: string) => `/fleet/devices/${encodeURIComponent(id)}`;
 
 const STATUSES: DeviceStatus[] = ['silent', 'degraded', 'maintenance', 'ok'];
-
-export function FleetTabs({ ctx, current }: { ctx: PageCtx; current: 'health' | 'windows' }) {
-  return (
-    <Tabs
-      label={ctx.t.fleet.title}
-      current={current}
-      tabs={[
-        { id: 'health', href: '/fleet', label: ctx.t.fleet.tabHealth },
-        { id: 'windows', href: '/fleet/windows', label: ctx.t.fleet.tabWindows },
-      ]}
-    />
-  );
-}
 
 /** `3 Mất liên lạc · 1 Suy giảm · 12 Bình thường`: counts that are zero are left out (but "0 ok" shows). */
 export function HealthBadges({ ctx, h }: { ctx: PageCtx; h: Health }) {

@@ -17,7 +17,7 @@ import { Layout, PageHead } from '../components/layout.js';
 import { type Column, DataTable } from '../components/table.js';
 import { formatDateTime } from '../format.js';
 import type { PageCtx } from '../page-context.js';
-import { FleetTabs } from './fleet.js';
+import { FleetTabs } from './fleet-tabs.js';
 
 export function WindowTable(props: {
   ctx: PageCtx;
