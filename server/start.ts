@@ -39,7 +39,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const config = configFromEnv(env, 'node');
   const logger = opts.logger ?? jsonLogger(env.LOG_LEVEL);
   const print = opts.print ?? ((l: string) => console.log(l));
-  const store = await openLibsqlStore({ url: env.DATABASE_URL, authToken: env.DATABASE_AUTH_TOKEN });
+  const store = await openLibsqlStore({ url: env.DATABASE_URL, authToken: env.DATABASE_AUTH_TOKEN, logger });
   const expected = readJournal(MIGRATIONS_DIR).entries.length;
   try {
     await applyMigrations(store.writerClient, MIGRATIONS_DIR);

@@ -65,6 +65,8 @@ export async function openLibsqlStore(opts: LibsqlOptions): Promise<LibsqlStore>
         attempt,
         error: why.slice(0, 200),
       }),
+    // A read of a table this write already changed sees none of those changes (ADR 0203): a hint for developers.
+    onHint: (msg: string, table: string) => opts.logger?.debug(`store: ${msg} inside one write`, { table }),
   };
 
   if (remote) {

@@ -212,7 +212,14 @@ export function withGuardStatements(stmts: readonly Stmt[]): { batch: Stmt[]; in
 }
 
 /** Attempts of one `write(fn)` before a persistent lost guard becomes a 409. */
-export const MAX_ATTEMPTS = 5;
+export const MAX_ATTEMPTS = 8;
+
+/**
+ * Before a re-run: a random pause of up to 2^attempt ms (2 ms … 128 ms), so writers that keep colliding
+ * on one row spread out instead of losing to each other again in lock step.
+ */
+const backoff = (attempt: number) =>
+  new Promise<void>((r) => setTimeout(r, Math.random() * 2 ** Math.min(attempt, 7)));
 
 export interface WriteStats {
   commits: number;
@@ -260,6 +267,7 @@ export async function runWrite<T>(
         d.stats.retries++;
         if (constraint) d.stats.constraintRetries++;
         d.onRetry?.(label, attempt, messageOf(e));
+        await backoff(attempt);
         continue;
       }
       if (guard)

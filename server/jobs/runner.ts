@@ -3,8 +3,10 @@
  * for one job at its times; Workers' `scheduled()` calls `runDueJobs(deps, now)` for all of them.
  *
  * A job runs for a slot — the latest moment its cron names at or before `now` — only if it has not
- * started since that slot, and only by the process that takes its lease in `job_leases` (a conditional
- * update, so exactly one of several processes wins). The lease expires on its own if the holder dies.
+ * started since that slot, and only by the process that takes its lease in `job_leases` (one conditional
+ * upsert, evaluated at commit, so exactly one of several processes wins; each learns whether it did from
+ * that statement's own RETURNING rows once its write has committed). The lease expires on its own if the
+ * holder dies.
  */
 import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import { jobLeases } from '../db/schema.js';
@@ -43,34 +45,37 @@ async function acquire(
 ): Promise<'ok' | 'not_due' | 'leased'> {
   const slot = force ? now : latestMatch(parseCron(job.cron), now);
   if (!slot) return 'not_due';
-  return deps.store.write(
-    async (tx) => {
-      // One upsert, not insert-then-update: it is atomic on its own and is also a shape the D1 store
-      // can predict (an UPDATE … RETURNING of a row inserted in the same write is not).
-      const lease = {
-        holder,
-        leaseUntil: new Date(now.getTime() + LEASE_MS),
-        lastStartedAt: now,
-        lastError: null,
-      };
-      const got = await tx
-        .insert(jobLeases)
-        .values({ name: job.name, ...lease })
-        .onConflictDoUpdate({
-          target: jobLeases.name,
-          set: lease,
-          setWhere: and(
-            or(isNull(jobLeases.leaseUntil), lt(jobLeases.leaseUntil, now)),
-            force ? undefined : or(isNull(jobLeases.lastStartedAt), lt(jobLeases.lastStartedAt, slot)),
-          ),
-        })
-        .returning({ name: jobLeases.name });
-      if (got.length > 0) return 'ok';
-      const row = (await tx.select().from(jobLeases).where(eq(jobLeases.name, job.name)))[0];
-      return row?.leaseUntil && row.leaseUntil >= now ? 'leased' : 'not_due';
-    },
+  const lease = {
+    holder,
+    leaseUntil: new Date(now.getTime() + LEASE_MS),
+    lastStartedAt: now,
+    lastError: null,
+  };
+  // One upsert, evaluated at commit on the row as it is then: it takes the lease only when it is free
+  // and the slot has not started, and returns a row only when it did. The answer comes from the batch's
+  // own result — never from a read made before the commit, which another process may have overtaken.
+  const won = await deps.store.write(
+    async (tx) =>
+      tx.returning<{ name: string }>(
+        tx
+          .insert(jobLeases)
+          .values({ name: job.name, ...lease })
+          .onConflictDoUpdate({
+            target: jobLeases.name,
+            set: lease,
+            setWhere: and(
+              or(isNull(jobLeases.leaseUntil), lt(jobLeases.leaseUntil, now)),
+              force ? undefined : or(isNull(jobLeases.lastStartedAt), lt(jobLeases.lastStartedAt, slot)),
+            ),
+          })
+          .returning({ name: jobLeases.name }),
+      ),
     { label: 'job.lease' },
   );
+  if (won.rows.length > 0) return 'ok';
+  // Lost: why, from committed data (the winner's lease, or a slot already run).
+  const row = (await deps.store.read.select().from(jobLeases).where(eq(jobLeases.name, job.name)))[0];
+  return row?.leaseUntil && row.leaseUntil >= now ? 'leased' : 'not_due';
 }
 
 async function release(deps: AppDeps, job: Job, holder: string, error: string | null): Promise<void> {

@@ -32,16 +32,12 @@ export const notificationRoutes = new Hono<AppEnv>()
     const p = requireUser(c);
     const deps = c.get('deps');
     const body = await jsonBody(c, zMarkRead, 64 * 1024);
-    const marked = await deps.store.write((tx) =>
-      markRead(tx, p.userId, deps.clock.now(), 'all' in body ? 'all' : body.ids),
-    );
+    const marked = await markRead(deps.store, p.userId, deps.clock.now(), 'all' in body ? 'all' : body.ids);
     return c.json({ marked });
   })
   .post('/:id/read', async (c) => {
     const p = requireUser(c);
     const deps = c.get('deps');
-    const marked = await deps.store.write((tx) =>
-      markRead(tx, p.userId, deps.clock.now(), [c.req.param('id')]),
-    );
+    const marked = await markRead(deps.store, p.userId, deps.clock.now(), [c.req.param('id')]);
     return c.json({ marked });
   });

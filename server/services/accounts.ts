@@ -6,20 +6,21 @@
  * - an administrator edits only users whose every grant is inside its `user.write` scope, and grants
  *   only inside it (the rule of creation);
  * - the root always keeps at least one enabled user holding `admin` there — checked inside the write
- *   and also written into the statement that would break it, so a concurrent edit cannot slip past;
+ *   and also written into the guarded statement that would break it, so a concurrent edit cannot slip
+ *   past (the loser runs again, counts anew and answers 409);
  * - disabling a user or resetting their password ends all their sessions; changing one's own
  *   password ends every session but the current one.
  */
 import { and, count, desc, eq, gt, isNull, lt, ne, type SQL, sql } from 'drizzle-orm';
 import type { PasswordChange, SessionView, UserUpdate } from '../../shared/schemas/accounts.js';
 import type { UserView } from '../../shared/schemas/auth.js';
-import { rootUnit, type UnitRow, unitByCode } from '../db/repos/units.js';
+import { guardUnitLive, rootUnit, type UnitRow, unitByCode } from '../db/repos/units.js';
 import { grantsOf, type UserRow, userById, userView } from '../db/repos/users.js';
 import { loginThrottle, roleGrants, sessions, users } from '../db/schema.js';
 import type { Db } from '../db/store.js';
 import type { AppDeps } from '../deps.js';
 import { allowed, type Grant, grantsFor, inScope, scopeOf } from '../domain/scope.js';
-import { fail } from '../http/problem.js';
+import { fail } from '../errors.js';
 import { hashPassword, newId, verifyPassword } from '../security/crypto.js';
 import { audit } from './audit.js';
 import { recordFailures, throttleKeys, throttleWait, tooMany } from './auth.js';
@@ -184,11 +185,15 @@ export async function updateUser(
       ? await hashPassword(input.password, deps.config.passwordIterations)
       : undefined;
 
+  // The user as the first attempt read it: when a later attempt (after a lost guard) finds it changed,
+  // another edit won the race and this one answers 409 rather than applying itself to the new state.
+  let firstSeen: number | undefined;
   return deps.store.write(async (tx) => {
     const now = deps.clock.now();
     const t = await loadTarget(tx, id);
     assertWritable(p, t);
     const { user, grants } = t;
+    firstSeen ??= user.updatedAt.getTime();
     const self = user.id === p.userId;
 
     const wanted = input.roles ? await resolveRoles(tx, p, input.roles) : undefined;
@@ -246,26 +251,28 @@ export async function updateUser(
     const endsRootAdmin = !user.disabledAt && rootAdmin(grants) && !(enabledAfter && rootAdmin(nextGrants));
     if (endsRootAdmin && root && (await otherRootAdmins(tx, root.id, user.id)) === 0)
       throw lastAdmin(root, self);
+    if (user.updatedAt.getTime() !== firstSeen) throw lostRace();
     const guard = endsRootAdmin && root ? otherRootAdminExists(root.id, user.id) : undefined;
 
-    // One conditional update: the row is as it was read (else another edit won the race), and — when
-    // this edit ends a root administrator — another one still exists at commit time.
-    const written = await tx
-      .update(users)
-      .set({ ...patch, updatedAt: now })
-      .where(and(eq(users.id, user.id), eq(users.updatedAt, user.updatedAt), guard))
-      .returning({ id: users.id });
-    if (written.length === 0) {
-      if (guard && root && (await otherRootAdmins(tx, root.id, user.id)) === 0) throw lastAdmin(root, self);
-      throw lostRace();
-    }
+    // One guarded update: the row is as it was read (else another edit won the race), and — when this
+    // edit ends a root administrator — another one still exists at commit time. Lost → this runs again
+    // and answers 409 above (the last administrator, or the race).
+    tx.guard(
+      tx
+        .update(users)
+        .set({ ...patch, updatedAt: now })
+        .where(and(eq(users.id, user.id), eq(users.updatedAt, user.updatedAt), guard)),
+      `user ${user.id}`,
+    );
     for (const r of removed)
       await tx
         .delete(roleGrants)
         .where(
           and(eq(roleGrants.userId, user.id), eq(roleGrants.role, r.role), eq(roleGrants.unitId, r.unitId)),
         );
-    for (const a of added)
+    for (const a of added) {
+      // No grant at a unit archived meanwhile (archiving refuses units that still hold grants).
+      guardUnitLive(tx, a.unit.id);
       await tx.insert(roleGrants).values({
         id: newId(now.getTime()),
         userId: user.id,
@@ -274,6 +281,7 @@ export async function updateUser(
         createdAt: now,
         createdBy: p.userId,
       });
+    }
     // A disabled account, or one whose password an administrator replaced, keeps no open session.
     if (disabling || passwordHash)
       await tx
@@ -290,7 +298,7 @@ export async function updateUser(
       data: changes,
       ip: p.ip ?? null,
     });
-    // Built from what was written, not read back (D1: a write's own rows are not visible to it).
+    // Built from what was decided, not read back (reads inside a write see committed data only).
     return userView({ ...user, ...patch, updatedAt: now } as UserRow, nextGrants);
   });
 }
@@ -355,16 +363,23 @@ export async function changeOwnPassword(
 
   const passwordHash = await hashPassword(input.newPassword, deps.config.passwordIterations);
   await deps.store.write(async (tx) => {
-    const written = await tx
-      .update(users)
-      .set({ passwordHash, mustChangePassword: false, passwordChangedAt: now, updatedAt: now })
-      .where(and(eq(users.id, user.id), eq(users.passwordHash, user.passwordHash), isNull(users.disabledAt)))
-      .returning({ id: users.id });
-    if (written.length === 0)
+    // The password checked above must still be the stored one (and the account enabled) at commit:
+    // changed meanwhile → 409 now, or on the run after a lost guard.
+    const cur = await userById(tx, user.id);
+    if (!cur || cur.disabledAt || cur.passwordHash !== user.passwordHash)
       throw fail.conflict({
         vi: 'Mật khẩu vừa được thay đổi ở nơi khác. Hãy đăng nhập lại bằng mật khẩu mới nhất.',
         en: 'The password was changed elsewhere just now. Sign in again with the newest one.',
       });
+    tx.guard(
+      tx
+        .update(users)
+        .set({ passwordHash, mustChangePassword: false, passwordChangedAt: now, updatedAt: now })
+        .where(
+          and(eq(users.id, user.id), eq(users.passwordHash, user.passwordHash), isNull(users.disabledAt)),
+        ),
+      `password of ${user.id}`,
+    );
     await tx
       .update(sessions)
       .set({ revokedAt: now })
@@ -434,12 +449,12 @@ export async function liveSessionCount(db: Db, userId: string, now: Date): Promi
 export async function revokeOwnSession(deps: AppDeps, p: UserPrincipal, sessionId: string): Promise<void> {
   await deps.store.write(async (tx) => {
     const now = deps.clock.now();
-    const ended = await tx
-      .update(sessions)
-      .set({ revokedAt: now })
-      .where(and(eq(sessions.id, sessionId), eq(sessions.userId, p.userId), live(now)))
-      .returning({ id: sessions.id });
-    if (ended.length === 0)
+    const mine = and(eq(sessions.id, sessionId), eq(sessions.userId, p.userId), live(now));
+    const found = await tx.select({ id: sessions.id }).from(sessions).where(mine).limit(1);
+    // Ended meanwhile → the guard is lost, this runs again and answers 404 (one audit row, not two).
+    if (found.length > 0)
+      tx.guard(tx.update(sessions).set({ revokedAt: now }).where(mine), `session ${sessionId}`);
+    else
       throw fail.notFound({
         vi: 'Không tìm thấy phiên đăng nhập này (có thể đã kết thúc).',
         en: 'Session not found (it may have ended already).',
@@ -461,10 +476,19 @@ export async function revokeOtherSessions(deps: AppDeps, p: UserPrincipal): Prom
   return deps.store.write(async (tx) => {
     const now = deps.clock.now();
     const ended = await tx
-      .update(sessions)
-      .set({ revokedAt: now })
-      .where(and(eq(sessions.userId, p.userId), ne(sessions.id, p.sessionId), live(now)))
-      .returning({ id: sessions.id });
+      .select({ id: sessions.id })
+      .from(sessions)
+      .where(and(eq(sessions.userId, p.userId), ne(sessions.id, p.sessionId), live(now)));
+    // Each one guarded, so the count this answers (and audits) is exactly what this write ended: one
+    // ended meanwhile by another request → this runs again on what is still live.
+    for (const s of ended)
+      tx.guard(
+        tx
+          .update(sessions)
+          .set({ revokedAt: now })
+          .where(and(eq(sessions.id, s.id), live(now))),
+        `session ${s.id}`,
+      );
     if (ended.length > 0)
       await audit(tx, {
         at: now,

@@ -1,8 +1,9 @@
 /**
  * Agent identity: enrolment with a unit's enrollment token, agent-token authentication, revocation.
  *
- * An enrollment token is consumed by one conditional update (`uses < max_uses AND not expired AND
- * not revoked`), so concurrent enrolments can never exceed its uses, even across server processes.
+ * An enrollment token is consumed by one guarded update (`uses < max_uses AND not expired AND not
+ * revoked`, checked at commit), so concurrent enrolments can never exceed its uses, even across server
+ * processes: a write whose guard fails runs again on the new count and answers 401 when it is used up.
  * The agent token is random, shown once and stored as a SHA-256 hash. Re-enrolling the same hardware
  * in the same unit keeps the device (and its history) and replaces the token, so the old one stops working.
  */
@@ -10,7 +11,7 @@ import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { EnrollBody, EnrollResponse } from '../../shared/schemas/agent.js';
 import { devices, enrollmentTokens } from '../db/schema.js';
 import type { AppDeps } from '../deps.js';
-import { ApiError } from '../http/problem.js';
+import { ApiError } from '../errors.js';
 import { newId, newSecret, sha256Hex } from '../security/crypto.js';
 import { audit } from './audit.js';
 import { agentConfig, devicePolicy } from './policy.js';
@@ -33,21 +34,37 @@ export async function enroll(deps: AppDeps, body: EnrollBody, ip?: string): Prom
   const agentTokenHash = await sha256Hex(agentToken);
   const { deviceId, unitId, policyOverride } = await deps.store.write(async (tx) => {
     const now = deps.clock.now();
-    // Race-safe consumption: the condition and the increment are one statement.
-    const used = await tx
-      .update(enrollmentTokens)
-      .set({ uses: sql`${enrollmentTokens.uses} + 1` })
-      .where(
-        and(
-          eq(enrollmentTokens.tokenHash, tokenHash),
-          lt(enrollmentTokens.uses, enrollmentTokens.maxUses),
-          gt(enrollmentTokens.expiresAt, now),
-          isNull(enrollmentTokens.revokedAt),
+    const tok = (
+      await tx
+        .select({
+          id: enrollmentTokens.id,
+          unitId: enrollmentTokens.unitId,
+          uses: enrollmentTokens.uses,
+          maxUses: enrollmentTokens.maxUses,
+          expiresAt: enrollmentTokens.expiresAt,
+          revokedAt: enrollmentTokens.revokedAt,
+        })
+        .from(enrollmentTokens)
+        .where(eq(enrollmentTokens.tokenHash, tokenHash))
+        .limit(1)
+    )[0];
+    if (!tok || tok.revokedAt || tok.uses >= tok.maxUses || tok.expiresAt.getTime() <= now.getTime())
+      throw badEnrollmentToken();
+    // Race-safe consumption: the same conditions hold at commit, or this runs again on fresh data.
+    tx.guard(
+      tx
+        .update(enrollmentTokens)
+        .set({ uses: sql`${enrollmentTokens.uses} + 1` })
+        .where(
+          and(
+            eq(enrollmentTokens.id, tok.id),
+            lt(enrollmentTokens.uses, enrollmentTokens.maxUses),
+            gt(enrollmentTokens.expiresAt, now),
+            isNull(enrollmentTokens.revokedAt),
+          ),
         ),
-      )
-      .returning({ id: enrollmentTokens.id, unitId: enrollmentTokens.unitId });
-    const tok = used[0];
-    if (!tok) throw badEnrollmentToken();
+      `enrollment token ${tok.id}`,
+    );
     const existing = (
       await tx
         .select({ id: devices.id, policyOverride: devices.policyOverride })
@@ -70,6 +87,7 @@ export async function enroll(deps: AppDeps, body: EnrollBody, ip?: string): Prom
         })
         .where(eq(devices.id, id));
     } else {
+      // The same hardware enrolled meanwhile fails the (unit, hardware) key: this re-runs and re-enrolls it.
       id = newId(now.getTime());
       await tx.insert(devices).values({
         id,

@@ -6,20 +6,14 @@
  * database (shared by all server processes); over the limit the answer is 429 with retry-after —
  * even for the right password, or the limit would be an oracle.
  */
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { LoginBody, LoginResponse } from '../../shared/schemas/auth.js';
 import { grantsOf, sessionWithUser, userByUsername, userView } from '../db/repos/users.js';
 import { loginThrottle, sessions, users } from '../db/schema.js';
 import type { Db } from '../db/store.js';
 import type { AppDeps } from '../deps.js';
-import {
-  afterFailure,
-  IP_THROTTLE,
-  retryAfterSec,
-  type ThrottlePolicy,
-  USER_THROTTLE,
-} from '../domain/throttle.js';
-import { ApiError } from '../http/problem.js';
+import { IP_THROTTLE, retryAfterSec, type ThrottlePolicy, USER_THROTTLE } from '../domain/throttle.js';
+import { ApiError } from '../errors.js';
 import {
   hashPassword,
   newId,
@@ -57,12 +51,34 @@ export async function throttleWait(db: Db, keys: ThrottleKeys, now: Date): Promi
   );
 }
 
+/**
+ * One failure, as ONE upsert evaluated at commit on the row as it is then (`failures = failures + 1`),
+ * never a count computed from a read: concurrent failures are all counted, on every engine. The same
+ * state machine as `afterFailure` (domain/throttle.ts): a window over, or no row yet, starts afresh at 1;
+ * reaching the limit blocks until now + blockMs.
+ */
 async function recordFailure(tx: Db, key: string, now: Date, policy: ThrottlePolicy): Promise<void> {
-  const next = afterFailure(await throttleRow(tx, key), now, policy);
+  const at = now.getTime();
+  const blockUntil = at + policy.blockMs;
+  const fresh = sql`(${at} - ${loginThrottle.windowStart} >= ${policy.windowMs})`;
+  const failures = sql`(CASE WHEN ${fresh} THEN 1 ELSE ${loginThrottle.failures} + 1 END)`;
   await tx
     .insert(loginThrottle)
-    .values({ key, ...next })
-    .onConflictDoUpdate({ target: loginThrottle.key, set: next });
+    .values({
+      key,
+      failures: 1,
+      windowStart: now,
+      blockedUntil: 1 >= policy.maxFailures ? new Date(blockUntil) : null,
+    })
+    .onConflictDoUpdate({
+      target: loginThrottle.key,
+      // SQLite evaluates every expression of the SET on the row as it was before this update.
+      set: {
+        failures,
+        windowStart: sql`(CASE WHEN ${fresh} THEN ${at} ELSE ${loginThrottle.windowStart} END)`,
+        blockedUntil: sql`(CASE WHEN ${failures} >= ${policy.maxFailures} THEN ${blockUntil} ELSE NULL END)`,
+      },
+    });
 }
 
 /** Counts one failed password check against the user and the client address. */

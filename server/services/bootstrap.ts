@@ -1,7 +1,9 @@
 /**
  * First start on an empty database: the root unit, the default maintenance matrix for ORG_LEVELS and
- * the `admin` user holding `admin` at the root. Runs in one transaction that first checks for a root,
- * so a second start — or a second process starting at the same moment — changes nothing.
+ * the `admin` user holding `admin` at the root. One write that first checks for a root, so a second
+ * start changes nothing; a second process starting at the same moment loses the unique keys (root code,
+ * matrix version 1, `admin`, `installed_at`) at commit, runs again, finds the root and changes nothing.
+ * Nothing is read back: every row is built from what this write decided.
  */
 import { count } from 'drizzle-orm';
 import { matrixVersions, meta, roleGrants, units, users } from '../db/schema.js';

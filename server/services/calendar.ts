@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import type { CalendarPut } from '../../shared/schemas/calendar.js';
 import { rootUnit } from '../db/repos/units.js';
 import { calendars } from '../db/schema.js';
-import type { Db } from '../db/store.js';
+import type { Db, WriteTx } from '../db/store.js';
 import type { AppDeps } from '../deps.js';
 import {
   type CalendarBody,
@@ -17,7 +17,7 @@ import {
 } from '../domain/calendar.js';
 import { defaultCalendar } from '../domain/calendar-defaults.js';
 import { allowed } from '../domain/scope.js';
-import { fail } from '../http/problem.js';
+import { fail } from '../errors.js';
 import { audit } from './audit.js';
 import type { UserPrincipal } from './principal.js';
 
@@ -69,12 +69,16 @@ export function calendarView(c: LoadedCalendar, rootCode: string) {
   return { unitCode: rootCode, ...c.body, updatedAt: c.updatedAt?.toISOString() ?? null };
 }
 
-/** Replaces the root's calendar (admin at the root) and replays the SLA of every live ticket. */
+/**
+ * Replaces the root's calendar (admin at the root) and replays the SLA of every live ticket. A PUT
+ * replaces the whole calendar, so it needs no guard of its own: the replay is told the new calendar
+ * (it cannot read it back) and records its own guarded ticket writes.
+ */
 export async function putCalendar(
   deps: AppDeps,
   p: UserPrincipal,
   body: CalendarPut,
-  replay: (tx: Db, cal: LoadedCalendar) => Promise<number>,
+  replay: (tx: WriteTx, cal: LoadedCalendar) => Promise<number>,
 ) {
   const problems = calendarProblems(body);
   if (problems.length > 0)

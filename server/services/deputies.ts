@@ -4,17 +4,17 @@
  * principal's grant (see deputy-grants.ts); every decision taken with one records whom it stood in for.
  * A vacant post is stored with the principal `vacancy` (no user id can take that value).
  */
-import { and, desc, eq, gt, isNull, lt, lte, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { Role } from '../../shared/enums.js';
 import type { DeputyCreate, DeputyView } from '../../shared/schemas/deputies.js';
-import { codesOf, scopeCondition, unitByCode } from '../db/repos/units.js';
+import { codesOf, guardUnitLive, scopeCondition, unitByCode } from '../db/repos/units.js';
 import { userById } from '../db/repos/users.js';
 import { deputies, roleGrants, units, users } from '../db/schema.js';
 import type { Db } from '../db/store.js';
 import type { AppDeps } from '../deps.js';
 import { allowed, scopeOf } from '../domain/scope.js';
+import { fail } from '../errors.js';
 import { decodeCursor, encodeCursor } from '../http/pagination.js';
-import { fail } from '../http/problem.js';
 import { newId } from '../security/crypto.js';
 import { audit } from './audit.js';
 import type { UserPrincipal } from './principal.js';
@@ -108,18 +108,13 @@ export async function createDeputy(
         vi: 'Chỉ quản trị viên, hoặc chính người giữ vai trò tại đơn vị này, mới được ủy quyền.',
         en: 'Only an administrator, or the holder of this role at this unit, may delegate it.',
       });
+    const heldGrant = and(
+      eq(roleGrants.userId, principalId),
+      eq(roleGrants.role, input.role),
+      eq(roleGrants.unitId, unit.id),
+    );
     if (principalId !== VACANCY) {
-      const held = await tx
-        .select({ id: roleGrants.id })
-        .from(roleGrants)
-        .where(
-          and(
-            eq(roleGrants.userId, principalId),
-            eq(roleGrants.role, input.role),
-            eq(roleGrants.unitId, unit.id),
-          ),
-        )
-        .limit(1);
+      const held = await tx.select({ id: roleGrants.id }).from(roleGrants).where(heldGrant).limit(1);
       if (held.length === 0)
         throw fail.invalid(
           {
@@ -152,6 +147,26 @@ export async function createDeputy(
       createdAt: now,
       revokedAt: null,
     };
+    // The answer is read (the unit's code, the people's names) before the writes are recorded.
+    const answer = await view(tx, row, now);
+    // What was checked holds at commit, or this runs again and answers on the new state: the unit is
+    // live, the principal still holds the role there, the deputy is still enabled (no-op guards).
+    guardUnitLive(tx, unit.id);
+    if (principalId !== VACANCY)
+      tx.guard(
+        tx
+          .update(roleGrants)
+          .set({ id: sql`${roleGrants.id}` })
+          .where(heldGrant),
+        'principal holds the role',
+      );
+    tx.guard(
+      tx
+        .update(users)
+        .set({ disabledAt: sql`${users.disabledAt}` })
+        .where(and(eq(users.id, deputy.id), isNull(users.disabledAt))),
+      'deputy enabled',
+    );
     await tx.insert(deputies).values(row);
     await audit(tx, {
       at: now,
@@ -163,7 +178,7 @@ export async function createDeputy(
       data: { ...input, principalId },
       ip: p.ip ?? null,
     });
-    return view(tx, row, now);
+    return answer;
   });
 }
 
@@ -223,10 +238,14 @@ export async function revokeDeputy(deps: AppDeps, p: UserPrincipal, id: string):
       throw fail.notFound({ vi: 'Không tìm thấy ủy quyền.', en: 'Delegation not found.' });
     if (!isAdmin && row.principalId !== p.userId) throw fail.forbidden();
     if (row.revokedAt) return view(tx, row, now);
-    await tx
-      .update(deputies)
-      .set({ revokedAt: now })
-      .where(and(eq(deputies.id, id), isNull(deputies.revokedAt)));
+    // Revoked meanwhile → this runs again and answers the revoked delegation (one audit row, not two).
+    tx.guard(
+      tx
+        .update(deputies)
+        .set({ revokedAt: now })
+        .where(and(eq(deputies.id, id), isNull(deputies.revokedAt))),
+      `deputy ${id}`,
+    );
     await audit(tx, {
       at: now,
       actorId: p.userId,

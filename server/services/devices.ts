@@ -19,8 +19,8 @@ import type { AppDeps } from '../deps.js';
 import { peripheralMatches } from '../domain/detection.js';
 import type { InventoryChange } from '../domain/inventory-changes.js';
 import { allowed, type Permission, scopeOf } from '../domain/scope.js';
+import { fail } from '../errors.js';
 import { decodeCursor, encodeCursor } from '../http/pagination.js';
-import { fail } from '../http/problem.js';
 import { forgetAgentTokens } from './agent-enroll.js';
 import { audit } from './audit.js';
 import { type DevicePolicyView, devicePolicy, putDevicePolicy } from './policy.js';
@@ -154,12 +154,18 @@ export async function revokeDevice(deps: AppDeps, p: UserPrincipal, id: string):
   await deviceForCaller(deps, p, id, 'device.write');
   await deps.store.write(async (tx) => {
     const now = deps.clock.now();
-    const upd = await tx
-      .update(devices)
-      .set({ tokenHash: null, revokedAt: now, updatedAt: now })
-      .where(and(eq(devices.id, id), isNull(devices.revokedAt)))
-      .returning({ id: devices.id });
-    if (upd.length === 0) return; // already revoked: revoking again changes nothing
+    const cur = (
+      await tx.select({ revokedAt: devices.revokedAt }).from(devices).where(eq(devices.id, id)).limit(1)
+    )[0];
+    if (!cur || cur.revokedAt) return; // already revoked: revoking again changes nothing
+    // Revoked meanwhile → this runs again and finds it revoked (one audit row, not two).
+    tx.guard(
+      tx
+        .update(devices)
+        .set({ tokenHash: null, revokedAt: now, updatedAt: now })
+        .where(and(eq(devices.id, id), isNull(devices.revokedAt))),
+      `device ${id}`,
+    );
     await audit(tx, {
       at: now,
       actorId: p.userId,

@@ -1,5 +1,6 @@
 /** Enrollment tokens for a unit: random, shown once, stored as a SHA-256 hash, expiring, limited in uses. */
 import type { EnrollmentTokenCreate, EnrollmentTokenView } from '../../shared/schemas/enrollment.js';
+import { guardUnitLive } from '../db/repos/units.js';
 import { enrollmentTokens } from '../db/schema.js';
 import type { AppDeps } from '../deps.js';
 import { newId, newSecret, sha256Hex } from '../security/crypto.js';
@@ -20,6 +21,8 @@ export async function createEnrollmentToken(
     const now = deps.clock.now();
     const id = newId(now.getTime());
     const expiresAt = new Date(now.getTime() + input.expiresInHours * 3_600_000);
+    // Archiving revokes a unit's tokens: none may be created for a unit archived meanwhile.
+    guardUnitLive(tx, unit.id);
     await tx.insert(enrollmentTokens).values({
       id,
       tokenHash,

@@ -5,14 +5,14 @@
  */
 import { desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Matrix, MatrixValidation, RouteView, SimulateBody } from '../../shared/schemas/matrix.js';
-import { allUnits, rootUnit } from '../db/repos/units.js';
+import { allUnits, guardTreeUnchanged, rootUnit, treeStamp } from '../db/repos/units.js';
 import { matrixVersions, users } from '../db/schema.js';
 import type { Db } from '../db/store.js';
 import type { AppDeps } from '../deps.js';
 import { buildTree, route, validateMatrix } from '../domain/matrix.js';
 import { allowed, grantsFor } from '../domain/scope.js';
+import { ApiError, fail } from '../errors.js';
 import { decodeCursor, encodeCursor } from '../http/pagination.js';
-import { ApiError, fail } from '../http/problem.js';
 import { audit } from './audit.js';
 import { staffedPlaces } from './deputies.js';
 import { activeMatrix } from './matrix-active.js';
@@ -100,6 +100,9 @@ export async function putMatrix(
     // The matrix routes every unit, so changing it takes an administrator at the root.
     if (!allowed(p.grants, 'matrix.write', root)) throw fail.forbidden();
     const now = deps.clock.now();
+    // Read before the tree: the matrix is validated against this tree, which must still be the one at
+    // commit (a unit created, moved or archived meanwhile → this runs again and validates anew).
+    const stamp = await treeStamp(tx);
     const v = await validateAgainstTree(tx, body, now);
     if (!v.valid)
       throw new ApiError(
@@ -126,6 +129,8 @@ export async function putMatrix(
       activatedAt: now,
       activatedBy: p.userId,
     };
+    guardTreeUnchanged(tx, stamp);
+    // Another activation of the same version number fails the key: this runs again as the next one.
     await tx.insert(matrixVersions).values(row);
     await audit(tx, {
       at: now,

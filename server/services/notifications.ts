@@ -1,11 +1,11 @@
 /**
  * In-app notifications: one row per person per thing to know (an escalation, an approval waiting,
- * an assignment). Written inside the change's own transaction; delivery channels (mail, chat) come
+ * an assignment). Written inside the change's own write; delivery channels (mail, chat) come
  * later and read the same rows.
  */
 import { and, count, desc, eq, inArray, isNull, lt, or, type SQL } from 'drizzle-orm';
 import { notifications } from '../db/schema.js';
-import type { Db } from '../db/store.js';
+import type { Db, Store } from '../db/store.js';
 import { decodeCursor, encodeCursor } from '../http/pagination.js';
 import { newId } from '../security/crypto.js';
 
@@ -88,9 +88,12 @@ export async function listNotifications(
   };
 }
 
-/** Marks the caller's own notifications read: the given ids, or all of them. Returns how many changed. */
+/**
+ * Marks the caller's own notifications read: the given ids, or all of them. Returns how many changed,
+ * counted from the committed update's own RETURNING rows (known once the write has committed).
+ */
 export async function markRead(
-  tx: Db,
+  store: Store,
   userId: string,
   now: Date,
   ids: readonly string[] | 'all',
@@ -100,12 +103,14 @@ export async function markRead(
     isNull(notifications.readAt),
     ids === 'all' ? undefined : inArray(notifications.id, [...ids]),
   );
-  const r = await tx
-    .update(notifications)
-    .set({ readAt: now })
-    .where(where)
-    .returning({ id: notifications.id });
-  return r.length;
+  const marked = await store.write(
+    async (tx) =>
+      tx.returning<{ id: string }>(
+        tx.update(notifications).set({ readAt: now }).where(where).returning({ id: notifications.id }),
+      ),
+    { label: 'notifications.read' },
+  );
+  return marked.rows.length;
 }
 
 /** How many of the user's notifications are unread (for the header on every page: one indexed count). */

@@ -6,7 +6,7 @@
  * unit's policy and policies change rarely. A PUT clears this process's cache at once; another
  * server process sees the change within CACHE_MS.
  */
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { AgentConfig } from '../../shared/schemas/agent.js';
 import type { PolicyOverrides, PolicyPut, PolicyValues } from '../../shared/schemas/policy.js';
 import { type UnitRow, unitById } from '../db/repos/units.js';
@@ -22,7 +22,7 @@ import {
   policyProblems,
 } from '../domain/policy.js';
 import { allowed } from '../domain/scope.js';
-import { fail } from '../http/problem.js';
+import { fail } from '../errors.js';
 import { sha256Hex } from '../security/crypto.js';
 import { audit } from './audit.js';
 import type { UserPrincipal } from './principal.js';
@@ -105,9 +105,12 @@ export interface PolicyView {
   effective: PolicyValues;
 }
 
+async function ownRow(db: Db, unitId: string) {
+  return (await db.select().from(policies).where(eq(policies.unitId, unitId)).limit(1))[0];
+}
+
 async function ownOf(db: Db, unitId: string): Promise<PolicyOverrides> {
-  const row = (await db.select().from(policies).where(eq(policies.unitId, unitId)).limit(1))[0];
-  return (row?.body as PolicyOverrides | undefined) ?? {};
+  return ((await ownRow(db, unitId))?.body as PolicyOverrides | undefined) ?? {};
 }
 
 export async function getPolicy(deps: AppDeps, p: UserPrincipal, code: string): Promise<PolicyView> {
@@ -129,7 +132,8 @@ export async function putPolicy(
   const view = await deps.store.write(async (tx) => {
     const unit = await unitForCaller(tx, p, code, 'policy.write');
     const now = deps.clock.now();
-    const before = await ownOf(tx, unit.id);
+    const stored = await ownRow(tx, unit.id);
+    const before = (stored?.body as PolicyOverrides | undefined) ?? {};
     const own = applyPolicyPut(before, put);
     // The stored chain still holds `before` for this unit: put the new own keys in its place.
     const chain = await chainOf(tx, unit);
@@ -152,20 +156,27 @@ export async function putPolicy(
         },
         problems,
       );
-    if (Object.keys(own).length === 0) await tx.delete(policies).where(eq(policies.unitId, unit.id));
+    // A PUT changes only the keys it names, merged into `before`: guarded on the stored keys being
+    // still `before` at commit, so a concurrent PUT is never overwritten with a stale merge (lost →
+    // this runs again and merges into what the other one stored).
+    const asRead = stored ? and(eq(policies.unitId, unit.id), eq(policies.body, stored.body)) : undefined;
+    const body = own as Record<string, unknown>;
+    const guardName = `policy of ${unit.id}`;
+    if (Object.keys(own).length === 0) {
+      if (asRead) tx.guard(tx.delete(policies).where(asRead), guardName);
+    } else if (asRead)
+      tx.guard(
+        tx.update(policies).set({ body, updatedAt: now, updatedBy: p.userId }).where(asRead),
+        guardName,
+      );
     else
-      await tx
-        .insert(policies)
-        .values({
-          unitId: unit.id,
-          body: own as Record<string, unknown>,
-          updatedAt: now,
-          updatedBy: p.userId,
-        })
-        .onConflictDoUpdate({
-          target: policies.unitId,
-          set: { body: own as Record<string, unknown>, updatedAt: now, updatedBy: p.userId },
-        });
+      tx.guard(
+        tx
+          .insert(policies)
+          .values({ unitId: unit.id, body, updatedAt: now, updatedBy: p.userId })
+          .onConflictDoNothing(),
+        guardName,
+      );
     await audit(tx, {
       at: now,
       actorId: p.userId,
@@ -249,13 +260,24 @@ export async function putDevicePolicy(
         },
         problems,
       );
-    await tx
-      .update(devices)
-      .set({
-        policyOverride: Object.keys(own).length > 0 ? (own as Record<string, unknown>) : null,
-        updatedAt: now,
-      })
-      .where(eq(devices.id, d.id));
+    // Guarded on the device's keys being still `before` at commit (see putPolicy).
+    tx.guard(
+      tx
+        .update(devices)
+        .set({
+          policyOverride: Object.keys(own).length > 0 ? (own as Record<string, unknown>) : null,
+          updatedAt: now,
+        })
+        .where(
+          and(
+            eq(devices.id, d.id),
+            d.policyOverride === null
+              ? isNull(devices.policyOverride)
+              : eq(devices.policyOverride, d.policyOverride),
+          ),
+        ),
+      `policy of device ${d.id}`,
+    );
     await audit(tx, {
       at: now,
       actorId: p.userId,

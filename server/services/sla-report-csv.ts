@@ -6,7 +6,7 @@
  * given as their met/breached counts and durations in whole minutes.
  */
 import type { GroupStats } from '../domain/sla-report.js';
-import type { Lang } from '../http/problem.js';
+import type { Lang } from '../errors.js';
 import type { SlaReport } from './sla-report.js';
 
 const HEADERS: Record<Lang, string[]> = {

@@ -19,7 +19,7 @@ import {
   periodOfDays,
   type ReportTicket,
 } from '../domain/sla-report.js';
-import { fail } from '../http/problem.js';
+import { fail } from '../errors.js';
 import type { UserPrincipal } from './principal.js';
 import { unitForCaller } from './units.js';
 

@@ -4,16 +4,27 @@
  */
 import { and, eq, isNull, like, type SQL, sql } from 'drizzle-orm';
 import type { UnitCreate, UnitUpdate, UnitView } from '../../shared/schemas/units.js';
-import { allUnits, codesOf, rootUnit, type UnitRow, unitByCode, unitView } from '../db/repos/units.js';
+import {
+  allUnits,
+  changeTree,
+  changeTreeFrom,
+  codesOf,
+  guardUnitAsRead,
+  rootUnit,
+  treeStamp,
+  type UnitRow,
+  unitByCode,
+  unitView,
+} from '../db/repos/units.js';
 import { enrollmentTokens, units } from '../db/schema.js';
 import type { Db } from '../db/store.js';
 import type { AppDeps } from '../deps.js';
 import { type MatrixBody, type UnitNode, unresolvableRulesFor } from '../domain/matrix.js';
 import { allowed, type Permission } from '../domain/scope.js';
-import { fail } from '../http/problem.js';
+import { fail } from '../errors.js';
 import { newId } from '../security/crypto.js';
 import { audit } from './audit.js';
-import { activeMatrix } from './matrix-active.js';
+import { activeMatrix, guardActiveMatrix } from './matrix-active.js';
 import type { UserPrincipal } from './principal.js';
 
 /** Finds a unit by code or answers 404; then checks `permission` there (403). */
@@ -88,7 +99,8 @@ export async function createUnit(deps: AppDeps, p: UserPrincipal, input: UnitCre
         vi: `Mã đơn vị "${input.code}" đã tồn tại.`,
         en: `Unit code "${input.code}" already exists.`,
       });
-    const matrix = (await activeMatrix(tx))!.body;
+    const active = (await activeMatrix(tx))!;
+    const matrix = active.body;
     assertLevelBelow(matrix, input.level, parent);
     const id = newId(now.getTime());
     const node: UnitNode = { id, code: input.code, level: input.level, parentId: parent.id };
@@ -107,6 +119,13 @@ export async function createUnit(deps: AppDeps, p: UserPrincipal, input: UnitCre
       createdAt: now,
       updatedAt: now,
     };
+    // Checked against the parent's branch and this matrix (the level rule and routing only look up the
+    // ancestors): both must still be the ones at commit — the parent archived or moved, or another
+    // matrix activated meanwhile → this runs again on the new state. Siblings created at the same time
+    // do not matter, so they do not make each other re-run.
+    guardUnitAsRead(tx, parent);
+    guardActiveMatrix(tx, active.version);
+    await changeTree(tx, id);
     await tx.insert(units).values(row);
     await audit(tx, {
       at: now,
@@ -130,12 +149,14 @@ export async function updateUnit(
 ): Promise<UnitView> {
   return deps.store.write(async (tx) => {
     const now = deps.clock.now();
+    const stamp = await treeStamp(tx);
     const unit = await unitForCaller(tx, p, code, 'unit.write');
     let parent = unit.parentId
       ? (await tx.select().from(units).where(eq(units.id, unit.parentId)))[0]
       : undefined;
     let path = unit.path;
     let depth = unit.depth;
+    let moved = false;
     if (input.parentCode !== undefined && input.parentCode !== parent?.code) {
       if (!unit.parentId)
         throw fail.invalid({ vi: 'Không thể chuyển đơn vị gốc.', en: 'The root unit cannot be moved.' });
@@ -153,7 +174,8 @@ export async function updateUnit(
           [{ path: 'parentCode', message: 'would create a cycle' }],
         );
       if (!allowed(p.grants, 'unit.write', np)) throw fail.forbidden();
-      const matrix = (await activeMatrix(tx))!.body;
+      const active = (await activeMatrix(tx))!;
+      const matrix = active.body;
       assertLevelBelow(matrix, unit.level, np);
       const tree = (await allUnits(tx)).map((u) =>
         u.id === unit.id ? { ...toNode(u), parentId: np.id } : toNode(u),
@@ -163,6 +185,11 @@ export async function updateUnit(
       parent = np;
       path = `${np.path}${unit.id}/`;
       depth = np.depth + 1;
+      moved = true;
+      // Checked against the whole tree (the moved subtree's routing) and this matrix: both must still
+      // be the ones at commit, else this runs again on the new state.
+      changeTreeFrom(tx, stamp, newId(now.getTime()));
+      guardActiveMatrix(tx, active.version);
       // Re-path the whole subtree in one statement: prefix swap.
       await tx
         .update(units)
@@ -178,10 +205,18 @@ export async function updateUnit(
       ...(input.areaM2 !== undefined ? { areaM2: input.areaM2 } : {}),
       ...(input.officers !== undefined ? { officers: input.officers } : {}),
       ...(input.digitizingOfficers !== undefined ? { digitizingOfficers: input.digitizingOfficers } : {}),
-      parentId: parent?.id ?? null,
+      // The parent is written only by a move (guarded on the tree above), never restated from a read.
+      ...(moved ? { parentId: parent?.id ?? null } : {}),
       updatedAt: now,
     };
-    await tx.update(units).set(patch).where(eq(units.id, unit.id));
+    // Archived meanwhile → this runs again and answers 404.
+    tx.guard(
+      tx
+        .update(units)
+        .set(patch)
+        .where(and(eq(units.id, unit.id), isNull(units.archivedAt))),
+      `unit ${unit.id} live`,
+    );
     await audit(tx, {
       at: now,
       actorId: p.userId,
@@ -192,7 +227,7 @@ export async function updateUnit(
       data: { ...input },
       ip: p.ip ?? null,
     });
-    return unitView({ ...unit, ...patch, path, depth }, parent?.code ?? null);
+    return unitView({ ...unit, ...patch, parentId: parent?.id ?? null, path, depth }, parent?.code ?? null);
   });
 }
 
@@ -322,20 +357,25 @@ export async function archiveUnit(
     };
     const blockers = await archiveBlockers(tx, unit, now);
     if (hasBlockers(blockers)) throw refused(blockers);
-    // The same conditions in the update itself, so a device enrolled meanwhile by another process wins.
+    // Everything the answer needs is read before the writes are recorded.
+    const parentCode = (await codesOf(tx, [unit.parentId])).get(unit.parentId) ?? null;
+    // The same conditions in the update itself, as a guard: when a device was enrolled (a grant given,
+    // a ticket opened…) meanwhile, this runs again, counts the blockers anew and answers 409 with them.
     const q = blockerQueries(unit.id, now);
-    const done = await tx
-      .update(units)
-      .set({ archivedAt: now, updatedAt: now })
-      .where(
-        and(
-          eq(units.id, unit.id),
-          isNull(units.archivedAt),
-          ...Object.values(q).map((x) => sql`NOT EXISTS (${x})`),
+    tx.guard(
+      tx
+        .update(units)
+        .set({ archivedAt: now, updatedAt: now })
+        .where(
+          and(
+            eq(units.id, unit.id),
+            isNull(units.archivedAt),
+            ...Object.values(q).map((x) => sql`NOT EXISTS (${x})`),
+          ),
         ),
-      )
-      .returning({ id: units.id });
-    if (done.length === 0) throw refused(await archiveBlockers(tx, unit, now));
+      `unit ${unit.id} archivable`,
+    );
+    await changeTree(tx, newId(now.getTime()));
     await tx
       .update(enrollmentTokens)
       .set({ revokedAt: now })
@@ -350,7 +390,6 @@ export async function archiveUnit(
       data: { code: unit.code, name: unit.name },
       ip: p.ip ?? null,
     });
-    const parentCode = (await codesOf(tx, [unit.parentId])).get(unit.parentId) ?? null;
     return { ...unitView(unit, parentCode), archivedAt: now.toISOString() };
   });
 }

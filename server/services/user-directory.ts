@@ -11,7 +11,7 @@ import { grantsOf, listUsers, userView } from '../db/repos/users.js';
 import { roleGrants, units, users } from '../db/schema.js';
 import type { Db } from '../db/store.js';
 import { type Grant, grantsFor, inScope, type Scope, scopeOf } from '../domain/scope.js';
-import { fail } from '../http/problem.js';
+import { fail } from '../errors.js';
 import type { UserPrincipal } from './principal.js';
 
 export function userVisibleIn(scope: Scope, grants: readonly Grant[]): boolean {

@@ -1,12 +1,12 @@
 /** Creating and listing users; an admin may only grant roles at units inside its own scope. */
 import type { UserView } from '../../shared/schemas/auth.js';
 import type { UserCreate } from '../../shared/schemas/users.js';
-import { unitByCode } from '../db/repos/units.js';
+import { guardUnitLive, unitByCode } from '../db/repos/units.js';
 import { userByUsername, userView } from '../db/repos/users.js';
 import { roleGrants, users } from '../db/schema.js';
 import type { AppDeps } from '../deps.js';
 import { allowed, type Grant, grantsFor } from '../domain/scope.js';
-import { fail } from '../http/problem.js';
+import { fail } from '../errors.js';
 import { hashPassword, newId } from '../security/crypto.js';
 import { audit } from './audit.js';
 import type { UserPrincipal } from './principal.js';
@@ -47,6 +47,7 @@ export async function createUser(deps: AppDeps, p: UserPrincipal, input: UserCre
       createdAt: now,
       updatedAt: now,
     };
+    // A username taken meanwhile fails its unique key at commit: this runs again and answers 409 above.
     await tx.insert(users).values(row);
     const seen = new Set<string>();
     const grants: Grant[] = [];
@@ -55,6 +56,8 @@ export async function createUser(deps: AppDeps, p: UserPrincipal, input: UserCre
       if (seen.has(k)) continue;
       seen.add(k);
       grants.push({ role: r.role, unitId: r.unit.id, unitCode: r.unit.code, unitPath: r.unit.path });
+      // No grant at a unit archived meanwhile (archiving refuses units that still hold grants).
+      guardUnitLive(tx, r.unit.id);
       await tx.insert(roleGrants).values({
         id: newId(now.getTime()),
         userId: id,
@@ -78,8 +81,8 @@ export async function createUser(deps: AppDeps, p: UserPrincipal, input: UserCre
       },
       ip: p.ip ?? null,
     });
-    // The view is built from what was just written, not read back: on D1 a read inside a write
-    // does not see that write's own rows (docs/adr/0200-d1-store.md).
+    // The view is built from what was decided, not read back: reads inside a write see committed
+    // data only, never this write's own rows (ADR 0203).
     return userView({ ...row, locale: null, disabledAt: null }, grants);
   });
 }

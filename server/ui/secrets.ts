@@ -1,8 +1,9 @@
 /**
  * The UI's server secret: 32 random bytes kept in the `meta` table (key `ui.secret`), created on first
- * use by whichever process gets there first (insert-or-ignore, then read back inside the same write,
- * so every process and every Workers isolate derives the same keys). Two purpose-bound keys are derived
- * from it with HKDF: one signs CSRF tokens, one seals one-time secrets shown to a person once.
+ * use by whichever process gets there first (a guarded insert-or-ignore: the loser's write runs again
+ * and reads the winner's committed secret, so every process and every Workers isolate derives the same
+ * keys). Two purpose-bound keys are derived from it with HKDF: one signs CSRF tokens, one seals
+ * one-time secrets shown to a person once.
  */
 import { eq } from 'drizzle-orm';
 import { meta } from '../db/schema.js';
@@ -43,9 +44,11 @@ async function loadKeys(store: Store): Promise<UiKeys> {
     const fresh = toBase64Url(randomBytes(32));
     secret = await store.write(
       async (tx) => {
-        await tx.insert(meta).values({ key: META_KEY, value: fresh }).onConflictDoNothing();
         const got = await tx.select().from(meta).where(eq(meta.key, META_KEY)).limit(1);
-        return got[0]!.value;
+        if (got[0]) return got[0].value;
+        // Another process stored one meanwhile → the guard is lost and this runs again, finding it.
+        tx.guard(tx.insert(meta).values({ key: META_KEY, value: fresh }).onConflictDoNothing(), 'ui.secret');
+        return fresh;
       },
       { label: 'ui.secret' },
     );

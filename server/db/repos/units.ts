@@ -2,8 +2,8 @@
 import { and, asc, eq, gt, isNull, like, or, sql } from 'drizzle-orm';
 import type { UnitView } from '../../../shared/schemas/units.js';
 import type { Scope } from '../../domain/scope.js';
-import { units } from '../schema.js';
-import type { Db } from '../store.js';
+import { meta, units } from '../schema.js';
+import type { Db, WriteTx } from '../store.js';
 
 export type UnitRow = typeof units.$inferSelect;
 
@@ -89,4 +89,78 @@ export async function codesOf(db: Db, ids: readonly string[]): Promise<Map<strin
       )})`,
     );
   return new Map(rows.map((r) => [r.id, r.code]));
+}
+
+// ---- guards for writes that depend on the tree (ADR 0203: reads see committed data only) ---------
+
+/**
+ * Records a guard that the unit is still live at commit (archived meanwhile → the write re-runs and
+ * finds it archived). A no-op update: it changes nothing, but counts the row it matched.
+ */
+export function guardUnitLive(tx: WriteTx, unitId: string): void {
+  tx.guard(
+    tx
+      .update(units)
+      .set({ archivedAt: sql`${units.archivedAt}` })
+      .where(and(eq(units.id, unitId), isNull(units.archivedAt))),
+    `unit ${unitId} live`,
+  );
+}
+
+/**
+ * Records a guard that the unit is still live AND where it was read (its path unchanged: neither it nor
+ * any ancestor moved meanwhile). For a write that derives something from that path, e.g. a new child's.
+ */
+export function guardUnitAsRead(tx: WriteTx, u: Pick<UnitRow, 'id' | 'path'>): void {
+  tx.guard(
+    tx
+      .update(units)
+      .set({ path: sql`${units.path}` })
+      .where(and(eq(units.id, u.id), eq(units.path, u.path), isNull(units.archivedAt))),
+    `unit ${u.id} as read`,
+  );
+}
+
+/**
+ * The unit tree's change stamp (`meta` key `units.tree`; '' until the first change): replaced by every
+ * write that changes the shape of the live tree (create, move, archive), so a write that validated
+ * something against the WHOLE tree it read (the matrix; a move's subtree) can guard that the tree at
+ * commit is still that one. Writes that depend on one branch only guard that branch (`guardUnitAsRead`)
+ * and replace the stamp unconditionally, so sibling creations never wait for each other.
+ */
+const TREE_STAMP = 'units.tree';
+
+export async function treeStamp(db: Db): Promise<string> {
+  const rows = await db.select({ value: meta.value }).from(meta).where(eq(meta.key, TREE_STAMP)).limit(1);
+  return rows[0]?.value ?? '';
+}
+
+/** `INSERT … ON CONFLICT DO UPDATE … WHERE stamp = read`: changes one row only while the stamp is `read`. */
+function stampUpsert(tx: WriteTx, read: string, next: string | undefined) {
+  return tx
+    .insert(meta)
+    .values({ key: TREE_STAMP, value: next ?? '' })
+    .onConflictDoUpdate({
+      target: meta.key,
+      set: { value: next ?? sql`${meta.value}` },
+      setWhere: eq(meta.value, read),
+    });
+}
+
+/** Records a guard that the tree is still the one read (stamp `read`); changes nothing. */
+export function guardTreeUnchanged(tx: WriteTx, read: string): void {
+  tx.guard(stampUpsert(tx, read, undefined), 'unit tree unchanged');
+}
+
+/** Records a change of the tree validated against the whole tree read (stamp `read`): another change first → re-run. */
+export function changeTreeFrom(tx: WriteTx, read: string, next: string): void {
+  tx.guard(stampUpsert(tx, read, next), 'unit tree change');
+}
+
+/** Records a change of the tree that guards what it depends on by itself: the stamp moves on regardless. */
+export async function changeTree(tx: WriteTx, next: string): Promise<void> {
+  await tx
+    .insert(meta)
+    .values({ key: TREE_STAMP, value: next })
+    .onConflictDoUpdate({ target: meta.key, set: { value: next } });
 }

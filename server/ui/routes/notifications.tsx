@@ -36,7 +36,7 @@ export const notificationPages = new Hono<UiEnv>()
   .post('/notifications/read-all', async (c) => {
     const p = signedIn(c);
     const deps = c.get('deps');
-    const n = await deps.store.write((tx) => markRead(tx, p.userId, deps.clock.now(), 'all'));
+    const n = await markRead(deps.store, p.userId, deps.clock.now(), 'all');
     setFlash(c, 'success', 'notificationsRead', [String(n)]);
     return c.redirect('/notifications', 303);
   })
@@ -46,6 +46,6 @@ export const notificationPages = new Hono<UiEnv>()
     const id = c.req.param('id');
     const row = await notificationTarget(deps.store.read, p.userId, id);
     if (!row) throw fail.notFound({ vi: 'Không tìm thấy thông báo.', en: 'Notification not found.' });
-    await deps.store.write((tx) => markRead(tx, p.userId, deps.clock.now(), [id]));
+    await markRead(deps.store, p.userId, deps.clock.now(), [id]);
     return c.redirect(row.ticketId ? ticketHref(row.ticketId) : '/notifications', 303);
   });
