@@ -4,33 +4,110 @@
  * row (device null) whose ticket the children's rows point to through `parentTicketId`.
  * When the cause recovers its children recover with it; a child still bad is detached and becomes
  * a ticket of its own if it stays bad (another `openAfter` readings, or 3 intervals of silence).
+ *
+ * Fault rows go through the write's fault unit of work (`FaultWork`): the children a cause adopts
+ * or releases are the same in-memory rows the devices' own detection works on in that write.
  */
 import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import type { Report } from '../../shared/schemas/agent.js';
 import type { PolicyValues } from '../../shared/schemas/policy.js';
-import { type FaultRow, faultByFingerprint, faultsByParent, saveFaults } from '../db/repos/faults.js';
+import { type FaultRow, FaultWork } from '../db/repos/faults.js';
 import { rootUnit, unitById } from '../db/repos/units.js';
 import { faults } from '../db/schema.js';
-import type { Db } from '../db/store.js';
+import type { WriteTx } from '../db/store.js';
 import type { AppDeps } from '../deps.js';
 import { type EvidenceReading, SILENCE_INTERVALS } from '../domain/detection.js';
 import { siteDownFingerprint, upstreamFingerprint } from '../domain/fingerprint.js';
 import { isUpstreamOutage } from '../domain/grouping.js';
-import { openFault, resolveFault, SYSTEM } from './detection.js';
+import { type OpenContext, openFault, resolveFault, SYSTEM } from './fault-tickets.js';
 import { type Actor, systemChange } from './ticket-core.js';
+
+// ---- the readings of this write ------------------------------------------------------------------
+
+interface Reading {
+  unitId: string;
+  targets: Report['targets'];
+  seenAtMs: number;
+}
+
+/** Per write: devices whose latest reading this write sets (ingest), and undo frames. */
+interface Readings {
+  latest: Map<string, Reading>;
+  frames: Map<string, Reading | undefined>[];
+}
+
+const readingsOf = new WeakMap<WriteTx, Readings>();
+
+/**
+ * The device's newest reading, as this write will store it: the outage rule counts it in place of
+ * the committed `devices.latest` (which this write cannot read back).
+ */
+export function noteReading(
+  tx: WriteTx,
+  deviceId: string,
+  unitId: string,
+  report: Pick<Report, 'targets'>,
+  seenAtMs: number,
+): void {
+  let r = readingsOf.get(tx);
+  if (!r) {
+    r = { latest: new Map(), frames: [] };
+    readingsOf.set(tx, r);
+  }
+  for (const f of r.frames) if (!f.has(deviceId)) f.set(deviceId, r.latest.get(deviceId));
+  r.latest.set(deviceId, { unitId, targets: report.targets, seenAtMs });
+}
+
+export function markReadings(tx: WriteTx): number {
+  const r = readingsOf.get(tx);
+  if (!r) return 0;
+  r.frames.push(new Map());
+  return r.frames.length;
+}
+
+export function releaseReadings(tx: WriteTx, mark: number): void {
+  const r = readingsOf.get(tx);
+  if (r) r.frames.length = Math.max(0, mark - 1);
+}
+
+export function undoReadings(tx: WriteTx, mark: number): void {
+  const r = readingsOf.get(tx);
+  if (!r) return;
+  if (mark === 0) {
+    readingsOf.delete(tx); // everything was noted after the mark
+    return;
+  }
+  while (r.frames.length >= mark) {
+    for (const [id, prev] of r.frames.pop()!) {
+      if (prev) r.latest.set(id, prev);
+      else r.latest.delete(id);
+    }
+  }
+}
 
 /** Units that reported `targetId` since `sinceMs`, each with whether it fails there (any device). */
 export async function targetUnits(
-  db: Db,
+  tx: WriteTx,
   targetId: string,
   sinceMs: number,
 ): Promise<{ unitId: string; failing: boolean }[]> {
-  const rows = await db.all<{ unitId: string; failing: number }>(sql`
+  const mine = readingsOf.get(tx)?.latest ?? new Map<string, Reading>();
+  const rows = await tx.all<{ unitId: string; failing: number }>(sql`
     SELECT d.unit_id AS unitId, max(json_extract(t.value, '$.ok') = 0) AS failing
     FROM devices d, json_each(d.latest, '$.targets') t
     WHERE d.revoked_at IS NULL AND d.last_seen_at >= ${sinceMs} AND json_extract(t.value, '$.id') = ${targetId}
+      AND d.id NOT IN (SELECT value FROM json_each(${JSON.stringify([...mine.keys()])}))
     GROUP BY d.unit_id`);
-  return rows.map((r) => ({ unitId: r.unitId, failing: Number(r.failing) === 1 }));
+  const units = new Map(rows.map((r) => [r.unitId, Number(r.failing) === 1]));
+  for (const r of mine.values()) {
+    if (r.seenAtMs < sinceMs) continue;
+    const t = r.targets.find((x) => x.id === targetId);
+    if (t) units.set(r.unitId, (units.get(r.unitId) ?? false) || !t.ok);
+  }
+  return [...units].map(([unitId, failing]) => ({ unitId, failing }));
 }
+
+// ---- causes ------------------------------------------------------------------------------------
 
 function causeRow(
   fp: string,
@@ -61,13 +138,14 @@ function causeRow(
 }
 
 /** Hangs `kids` under the cause ticket; tickets they already had are attached as children. */
-async function attachChildren(tx: Db, deps: AppDeps, parentId: string, kids: FaultRow[], actor: Actor) {
+async function attachChildren(tx: WriteTx, deps: AppDeps, parentId: string, kids: FaultRow[], actor: Actor) {
+  const work = FaultWork.of(tx);
   for (const k of kids) {
     k.parentTicketId = parentId;
     if (k.ticketId && k.ticketId !== parentId)
       await systemChange(tx, deps, k.ticketId, 'attach_parent', actor, { parentId });
+    work.save(k);
   }
-  await saveFaults(tx, kids);
 }
 
 /**
@@ -76,15 +154,16 @@ async function attachChildren(tx: Db, deps: AppDeps, parentId: string, kids: Fau
  * Returns null when the target is not failing widely: the device gets a ticket of its own.
  */
 export async function upstreamParentFor(
-  tx: Db,
+  tx: WriteTx,
   deps: AppDeps,
   targetId: string,
   deviceId: string,
   policy: PolicyValues,
 ): Promise<string | null> {
   const now = deps.clock.now();
+  const work = FaultWork.of(tx);
   const fp = upstreamFingerprint(targetId);
-  const existing = await faultByFingerprint(tx, fp);
+  const existing = await work.get(fp);
   if (existing?.state === 'open' && existing.ticketId) return existing.ticketId;
   const units = await targetUnits(
     tx,
@@ -93,7 +172,7 @@ export async function upstreamParentFor(
   );
   if (!isUpstreamOutage(units)) return null;
   const root = (await rootUnit(tx))!;
-  const cause = existing ?? causeRow(fp, root.id, 'upstream', targetId, now);
+  const cause = work.save(existing ?? causeRow(fp, root.id, 'upstream', targetId, now));
   Object.assign(cause, {
     state: 'open',
     badStreak: 1,
@@ -117,21 +196,47 @@ export async function upstreamParentFor(
     evidence: { check: 'upstream', subject: targetId, failingUnits: failing, reportingUnits: units.length },
     policy,
   });
-  await saveFaults(tx, [cause]);
-  const kids = await tx
-    .select()
-    .from(faults)
-    .where(
-      and(
-        eq(faults.check, 'target'),
-        eq(faults.subject, targetId),
-        inArray(faults.state, ['pending', 'open', 'recovering']),
-        isNull(faults.parentTicketId),
-        ne(faults.deviceId, deviceId),
-      ),
-    );
-  await attachChildren(tx, deps, cause.ticketId!, kids, SYSTEM);
+  // No ticket (routing failed): the cause stays open and the next report tries again.
+  if (!cause.ticketId) return null;
+  const kids = await work.where(
+    and(
+      eq(faults.check, 'target'),
+      eq(faults.subject, targetId),
+      inArray(faults.state, ['pending', 'open', 'recovering']),
+      isNull(faults.parentTicketId),
+      ne(faults.deviceId, deviceId),
+    )!,
+    (r) =>
+      r.check === 'target' &&
+      r.subject === targetId &&
+      ['pending', 'open', 'recovering'].includes(r.state) &&
+      r.parentTicketId === null &&
+      r.deviceId !== null &&
+      r.deviceId !== deviceId,
+  );
+  await attachChildren(tx, deps, cause.ticketId, kids, SYSTEM);
   return cause.ticketId;
+}
+
+/**
+ * A device's fault has reached "open": hang it under its cause when one holds (an upstream outage
+ * for a failing target), else give it a ticket of its own. Mutates `row`.
+ */
+export async function openUnderCause(
+  tx: WriteTx,
+  deps: AppDeps,
+  row: FaultRow,
+  ctx: OpenContext,
+): Promise<void> {
+  if (row.parentTicketId) return;
+  if (row.check === 'target' && row.deviceId) {
+    const parent = await upstreamParentFor(tx, deps, row.subject, row.deviceId, ctx.policy);
+    if (parent) {
+      row.parentTicketId = parent;
+      return;
+    }
+  }
+  await openFault(tx, deps, row, ctx);
 }
 
 /**
@@ -139,17 +244,17 @@ export async function upstreamParentFor(
  * become tickets of their own if they stay bad.
  */
 export async function resolveCause(
-  tx: Db,
+  tx: WriteTx,
   deps: AppDeps,
   cause: FaultRow,
   data: Record<string, unknown>,
 ): Promise<void> {
   const now = deps.clock.now();
+  const work = FaultWork.of(tx);
+  work.save(cause);
   await resolveFault(tx, deps, cause, SYSTEM, data);
   Object.assign(cause, { state: 'ok', badStreak: 0, goodStreak: 1, lastChangeAt: now });
-  const kids = cause.ticketId ? await faultsByParent(tx, cause.ticketId) : [];
-  const save: FaultRow[] = [cause];
-  const drop: string[] = [];
+  const kids = cause.ticketId ? await work.byParent(cause.ticketId) : [];
   for (const k of kids) {
     k.parentTicketId = null;
     const stillBad = k.state === 'open' || k.state === 'pending';
@@ -168,35 +273,19 @@ export async function resolveCause(
       k.badStreak = 0;
       k.lastChangeAt = now;
     }
-    if (k.state === 'ok' && !k.ticketId) drop.push(k.fingerprint);
-    else save.push(k);
+    if (k.state === 'ok' && !k.ticketId) work.drop(k.fingerprint);
   }
-  await saveFaults(tx, save);
-  if (drop.length > 0) await tx.delete(faults).where(inArray(faults.fingerprint, drop));
-  if (kids.length > 0)
-    await refreshDeviceCounts(tx, [...new Set(kids.map((k) => k.deviceId!).filter(Boolean))]);
-}
-
-/** Recomputes `active_faults` of devices whose fault rows changed outside their own ingest. */
-export async function refreshDeviceCounts(tx: Db, deviceIds: readonly string[]): Promise<void> {
-  if (deviceIds.length === 0) return;
-  await tx.run(sql`
-    UPDATE devices SET active_faults = (
-      SELECT count(*) FROM faults f WHERE f.device_id = devices.id AND f.state <> 'ok'
-    ) WHERE id IN (${sql.join(
-      deviceIds.map((d) => sql`${d}`),
-      sql`, `,
-    )})`);
+  // The children's devices' `active_faults` are recounted when the write's faults are flushed.
 }
 
 /** After a child target fault recovered: does the upstream outage still hold? */
 export async function reconsiderUpstream(
-  tx: Db,
+  tx: WriteTx,
   deps: AppDeps,
   targetId: string,
   policy: PolicyValues,
 ): Promise<void> {
-  const cause = await faultByFingerprint(tx, upstreamFingerprint(targetId));
+  const cause = await FaultWork.of(tx).get(upstreamFingerprint(targetId));
   if (cause?.state !== 'open') return;
   const now = deps.clock.now();
   const units = await targetUnits(
@@ -213,23 +302,27 @@ export async function reconsiderUpstream(
 }
 
 /** A device of the unit reported again: the site is up, whatever its other devices do. */
-export async function reconsiderSite(tx: Db, deps: AppDeps, unitId: string): Promise<void> {
-  const cause = await faultByFingerprint(tx, siteDownFingerprint(unitId));
+export async function reconsiderSite(tx: WriteTx, deps: AppDeps, unitId: string): Promise<void> {
+  const cause = await FaultWork.of(tx).get(siteDownFingerprint(unitId));
   if (cause?.state !== 'open') return;
   await resolveCause(tx, deps, cause, { reason: 'site_reporting_again' });
 }
 
-/** Every device of a unit is silent: one "site offline" ticket with the silence faults under it. */
+/**
+ * Every device of a unit is silent: one "site offline" ticket with the silence faults under it.
+ * Returns the ticket, or null when none could be opened (the devices then wait, ungrouped).
+ */
 export async function openSiteDown(
-  tx: Db,
+  tx: WriteTx,
   deps: AppDeps,
   unitId: string,
   silenceRows: FaultRow[],
   policy: PolicyValues,
-): Promise<string> {
+): Promise<string | null> {
   const now = deps.clock.now();
+  const work = FaultWork.of(tx);
   const fp = siteDownFingerprint(unitId);
-  const existing = await faultByFingerprint(tx, fp);
+  const existing = await work.get(fp);
   if (existing?.state === 'open' && existing.ticketId) {
     await attachChildren(
       tx,
@@ -241,7 +334,7 @@ export async function openSiteDown(
     return existing.ticketId;
   }
   const unit = await unitById(tx, unitId);
-  const cause = existing ?? causeRow(fp, unitId, 'site_down', '*', now);
+  const cause = work.save(existing ?? causeRow(fp, unitId, 'site_down', '*', now));
   Object.assign(cause, { state: 'open', badStreak: 1, goodStreak: 0, lastChangeAt: now });
   cause.evidence = [
     { seq: null, at: now.toISOString(), bad: true, value: `${silenceRows.length} devices silent` },
@@ -256,7 +349,7 @@ export async function openSiteDown(
     },
     policy,
   });
-  await saveFaults(tx, [cause]);
-  await attachChildren(tx, deps, cause.ticketId!, silenceRows, SYSTEM);
-  return cause.ticketId!;
+  if (!cause.ticketId) return null;
+  await attachChildren(tx, deps, cause.ticketId, silenceRows, SYSTEM);
+  return cause.ticketId;
 }

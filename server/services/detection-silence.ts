@@ -5,17 +5,21 @@
  * scheduler was down), silence is measured from the moment it runs again, not from each device's last
  * report — otherwise a restart after an hour would declare every agent silent at once. The job's
  * last run and the grace start are kept in the `meta` table, so this holds across server processes.
+ *
+ * One write (ADR 0203): fault rows through the write's fault unit of work, tickets through
+ * ticket-core; each device whose silence this run decides is guarded on the last-seen time it read,
+ * so a report that lands meanwhile makes the run decide again.
  */
-import { eq, isNull, sql } from 'drizzle-orm';
-import { type FaultRow, faultByFingerprint, saveFaults } from '../db/repos/faults.js';
+import { and, eq, isNull } from 'drizzle-orm';
+import { type FaultRow, FaultWork } from '../db/repos/faults.js';
 import { devices, faults, meta } from '../db/schema.js';
-import type { Db } from '../db/store.js';
+import type { Db, WriteTx } from '../db/store.js';
 import type { AppDeps } from '../deps.js';
 import { type EvidenceReading, isSilent, SILENCE_INTERVALS } from '../domain/detection.js';
 import { fingerprint, siteDownFingerprint } from '../domain/fingerprint.js';
 import { isSiteDown } from '../domain/grouping.js';
-import { openFault, SYSTEM } from './detection.js';
-import { openSiteDown, refreshDeviceCounts, resolveCause } from './detection-groups.js';
+import { openSiteDown, resolveCause } from './detection-groups.js';
+import { openFault, SYSTEM } from './fault-tickets.js';
 import { devicePolicy } from './policy.js';
 import { deviceInWindow, unitInWindow } from './windows.js';
 
@@ -29,12 +33,12 @@ async function getMeta(tx: Db, key: string): Promise<string | undefined> {
   return (await tx.select().from(meta).where(eq(meta.key, key)).limit(1))[0]?.value;
 }
 
-async function setMeta(tx: Db, key: string, value: string): Promise<void> {
+async function setMeta(tx: WriteTx, key: string, value: string): Promise<void> {
   await tx.insert(meta).values({ key, value }).onConflictDoUpdate({ target: meta.key, set: { value } });
 }
 
 /** The instant silence is measured from at the earliest, updating the job's bookkeeping. */
-async function graceFrom(tx: Db, now: Date): Promise<number> {
+async function graceFrom(tx: WriteTx, now: Date): Promise<number> {
   const last = await getMeta(tx, LAST_RUN);
   let grace = Number((await getMeta(tx, GRACE_FROM)) ?? 0);
   if (!last || now.getTime() - Date.parse(last) > SCHEDULER_GAP_MS) {
@@ -74,129 +78,149 @@ export async function runSilenceCheck(deps: AppDeps, now: Date): Promise<Silence
   const unitWindows = new Map<string, boolean>();
   for (const u of new Set(devs.map((d) => d.unitId))) unitWindows.set(u, await unitInWindow(deps, u, now));
 
-  return deps.store.write(async (tx) => {
-    const res: SilenceResult = { silent: 0, ticketsOpened: 0, sitesDown: 0, sitesRecovered: 0 };
-    const grace = await graceFrom(tx, now);
-    const rows = new Map(
-      (await tx.select().from(faults).where(eq(faults.check, 'silence'))).map((r) => [r.deviceId!, r]),
-    );
-    const byUnit = new Map<string, { d: (typeof devs)[number]; silent: boolean }[]>();
-    // Re-read last-seen inside the write: a report may have landed since the read above.
-    const fresh = new Map(
-      (
-        await tx
-          .select({ id: devices.id, lastSeenAt: devices.lastSeenAt })
-          .from(devices)
-          .where(isNull(devices.revokedAt))
-      ).map((r) => [r.id, r.lastSeenAt]),
-    );
-    for (const d of devs) {
-      if (!fresh.has(d.id)) continue;
-      const seen = (fresh.get(d.id) ?? d.enrolledAt ?? now).getTime();
-      const since = Math.max(seen, d.enrolledAt.getTime(), grace);
-      const silent = isSilent(since, info.get(d.id)!.intervalSec, now.getTime());
-      const list = byUnit.get(d.unitId) ?? [];
-      list.push({ d, silent });
-      byUnit.set(d.unitId, list);
-    }
-
-    const touched = new Set<string>();
-    for (const [unitId, list] of byUnit) {
-      const silentRows: FaultRow[] = [];
-      for (const { d, silent } of list) {
-        if (!silent) continue;
-        res.silent++;
-        let row = rows.get(d.id);
-        if (!row || row.state === 'ok') {
-          const lastSeen = fresh.get(d.id);
-          const reading: EvidenceReading = {
-            seq: null,
-            at: now.toISOString(),
-            bad: true,
-            value: lastSeen ? `last report ${lastSeen.toISOString()}` : 'never reported',
-          };
-          row = {
-            ...(row ?? {
-              fingerprint: fingerprint(d.id, 'silence', '-'),
-              deviceId: d.id,
-              unitId: d.unitId,
-              check: 'silence',
-              subject: '-',
-              ticketId: null,
-              parentTicketId: null,
-              resolvedAt: null,
-              lastSeq: null,
-            }),
-            severity: 'major',
-            category: 'network',
-            state: 'open',
-            badStreak: 1,
-            goodStreak: 0,
-            firstBadAt: lastSeen ?? d.enrolledAt,
-            lastChangeAt: now,
-            evidence: [reading],
-          } as FaultRow;
-          rows.set(d.id, row);
-          touched.add(d.id);
-        }
-        silentRows.push(row);
+  return deps.store.write(
+    async (tx) => {
+      const res: SilenceResult = { silent: 0, ticketsOpened: 0, sitesDown: 0, sitesRecovered: 0 };
+      const work = FaultWork.of(tx);
+      const grace = await graceFrom(tx, now);
+      const rows = new Map(
+        (await work.where(eq(faults.check, 'silence'), (r) => r.check === 'silence')).map((r) => [
+          r.deviceId!,
+          r,
+        ]),
+      );
+      // Last-seen and status as committed now: a report may have landed since the read above.
+      const fresh = new Map(
+        (
+          await tx
+            .select({ id: devices.id, lastSeenAt: devices.lastSeenAt, status: devices.status })
+            .from(devices)
+            .where(isNull(devices.revokedAt))
+        ).map((r) => [r.id, r]),
+      );
+      const byUnit = new Map<string, { d: (typeof devs)[number]; silent: boolean }[]>();
+      for (const d of devs) {
+        const f = fresh.get(d.id);
+        if (!f) continue;
+        const seen = (f.lastSeenAt ?? d.enrolledAt ?? now).getTime();
+        const since = Math.max(seen, d.enrolledAt.getTime(), grace);
+        const silent = isSilent(since, info.get(d.id)!.intervalSec, now.getTime());
+        const list = byUnit.get(d.unitId) ?? [];
+        list.push({ d, silent });
+        byUnit.set(d.unitId, list);
       }
 
-      const siteDown = isSiteDown(list) && !unitWindows.get(unitId);
-      if (siteDown) {
-        const had = await faultByFingerprint(tx, siteDownFingerprint(unitId));
-        const policy = await devicePolicy(deps, list[0]!.d);
-        await openSiteDown(tx, deps, unitId, silentRows, policy);
-        if (!(had?.state === 'open')) res.sitesDown++;
-        for (const r of silentRows) touched.add(r.deviceId!);
-        continue;
-      }
-      // Not a whole site (any more): a site-down cause still open recovers.
-      const site = await faultByFingerprint(tx, siteDownFingerprint(unitId));
-      if (site?.state === 'open' && !isSiteDown(list)) {
-        await saveFaults(
-          tx,
-          silentRows.filter((r) => touched.has(r.deviceId!)),
-        );
-        await resolveCause(tx, deps, site, { reason: 'site_reporting_again' });
-        res.sitesRecovered++;
-        for (const r of silentRows) {
-          const reread = await faultByFingerprint(tx, r.fingerprint);
-          if (reread) Object.assign(r, reread);
+      /** Devices whose silence this run decided something about. */
+      const decided = new Set<string>();
+      for (const [unitId, list] of byUnit) {
+        const silentRows: FaultRow[] = [];
+        for (const { d, silent } of list) {
+          if (!silent) continue;
+          res.silent++;
+          let row = rows.get(d.id);
+          if (!row || row.state === 'ok') {
+            const lastSeen = fresh.get(d.id)?.lastSeenAt ?? null;
+            const reading: EvidenceReading = {
+              seq: null,
+              at: now.toISOString(),
+              bad: true,
+              value: lastSeen ? `last report ${lastSeen.toISOString()}` : 'never reported',
+            };
+            const next = {
+              severity: 'major',
+              category: 'network',
+              state: 'open',
+              badStreak: 1,
+              goodStreak: 0,
+              firstBadAt: lastSeen ?? d.enrolledAt,
+              lastChangeAt: now,
+              evidence: [reading],
+            };
+            if (row) Object.assign(row, next);
+            else
+              row = work.save({
+                fingerprint: fingerprint(d.id, 'silence', '-'),
+                deviceId: d.id,
+                unitId: d.unitId,
+                check: 'silence',
+                subject: '-',
+                ticketId: null,
+                parentTicketId: null,
+                resolvedAt: null,
+                lastSeq: null,
+                ...next,
+              });
+            rows.set(d.id, row);
+            decided.add(d.id);
+          }
+          silentRows.push(row);
+        }
+
+        const siteFp = siteDownFingerprint(unitId);
+        const siteDown = isSiteDown(list) && !unitWindows.get(unitId);
+        if (siteDown) {
+          const wasOpen = (await work.get(siteFp))?.state === 'open';
+          const policy = await devicePolicy(deps, list[0]!.d);
+          const ticket = await openSiteDown(tx, deps, unitId, silentRows, policy);
+          if (ticket && !wasOpen) res.sitesDown++;
+          for (const r of silentRows) decided.add(r.deviceId!);
+          continue; // no ticket (routing failed): the cause stays open and the next run tries again
+        }
+        // Not a whole site (any more): a site-down cause still open recovers; its children are the
+        // rows above (the same in-memory rows), detached or recovered by resolveCause.
+        const site = await work.get(siteFp);
+        if (site?.state === 'open' && !isSiteDown(list)) {
+          await resolveCause(tx, deps, site, { reason: 'site_reporting_again' });
+          res.sitesRecovered++;
+          for (const r of silentRows) decided.add(r.deviceId!);
+        }
+        for (const row of silentRows) {
+          if (row.parentTicketId || row.ticketId) continue;
+          if (info.get(row.deviceId!)!.inWindow) continue;
+          const interval = info.get(row.deviceId!)!.intervalSec;
+          // A child detached from a recovered site waits 3 more intervals before its own ticket.
+          if (row.state === 'pending') {
+            if (now.getTime() - row.lastChangeAt.getTime() <= SILENCE_INTERVALS * interval * 1000) continue;
+            row.state = 'open';
+          }
+          if (row.state !== 'open') continue;
+          const d = list.find((x) => x.d.id === row.deviceId)!.d;
+          await openFault(tx, deps, row, {
+            actor: SYSTEM,
+            hostname: d.hostname,
+            subjectLabel: '-',
+            evidence: { check: 'silence', readings: row.evidence },
+            policy: await devicePolicy(deps, d),
+          });
+          if (row.ticketId) res.ticketsOpened++;
+          decided.add(row.deviceId!);
         }
       }
-      for (const row of silentRows) {
-        if (row.parentTicketId || row.ticketId) continue;
-        if (info.get(row.deviceId!)!.inWindow) continue;
-        const interval = info.get(row.deviceId!)!.intervalSec;
-        // A child detached from a recovered site waits 3 more intervals before its own ticket.
-        if (row.state === 'pending') {
-          if (now.getTime() - row.lastChangeAt.getTime() <= SILENCE_INTERVALS * interval * 1000) continue;
-          row.state = 'open';
+      // Status: silent devices show "silent" (or "maintenance" inside a window). Every device this
+      // run decided about, or whose status it sets, is guarded on the last-seen time read above.
+      for (const [, list] of byUnit)
+        for (const { d, silent } of list) {
+          if (!silent) continue;
+          const f = fresh.get(d.id)!;
+          const status = info.get(d.id)!.inWindow ? 'maintenance' : 'silent';
+          if (f.status === status && !decided.has(d.id)) continue;
+          tx.guard(
+            tx
+              .update(devices)
+              .set({ status })
+              .where(
+                and(
+                  eq(devices.id, d.id),
+                  f.lastSeenAt ? eq(devices.lastSeenAt, f.lastSeenAt) : isNull(devices.lastSeenAt),
+                ),
+              ),
+            `device ${d.id} still silent`,
+          );
         }
-        if (row.state !== 'open') continue;
-        const d = list.find((x) => x.d.id === row.deviceId)!.d;
-        await openFault(tx, deps, row, {
-          actor: SYSTEM,
-          hostname: d.hostname,
-          subjectLabel: '-',
-          evidence: { check: 'silence', readings: row.evidence },
-          policy: await devicePolicy(deps, d),
-        });
-        if (row.ticketId) res.ticketsOpened++;
-        touched.add(row.deviceId!);
-      }
-    }
-    const save = [...touched].map((id) => rows.get(id)!).filter(Boolean);
-    await saveFaults(tx, save);
-    // Status: silent devices show "silent" (or "maintenance" inside a window).
-    for (const [, list] of byUnit)
-      for (const { d, silent } of list) {
-        if (!silent) continue;
-        const status = info.get(d.id)!.inWindow ? 'maintenance' : 'silent';
-        if (d.status !== status) await tx.run(sql`UPDATE devices SET status = ${status} WHERE id = ${d.id}`);
-      }
-    await refreshDeviceCounts(tx, [...touched]);
-    return res;
-  });
+      // The fault rows, then the devices' active_faults recounted from them at commit time.
+      work.flush();
+      return res;
+    },
+    { label: 'silence' },
+  );
 }

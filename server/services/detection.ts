@@ -1,21 +1,16 @@
 /**
  * The fault engine: applies observations to fault rows (hysteresis), and turns fault transitions into
- * ticket operations through ticket-core — open (or reopen within 24 h, or join the ticket another
- * process just opened), auto-resolve with the recovering readings, or mark "recovered" when a human
- * works the ticket. Grouping by cause lives in detection-groups.ts; everything here runs inside the
- * caller's write transaction.
+ * ticket operations — open (or reopen within 24 h, or join the ticket another process opened),
+ * auto-resolve with the recovering readings, or mark "recovered" when a human works the ticket
+ * (fault-tickets.ts). Grouping by cause lives in detection-groups.ts.
+ *
+ * Everything runs inside the caller's `store.write` (ADR 0203): fault rows through the write's fault
+ * unit of work (`FaultWork`, flushed by the caller once its decisions are made), tickets through
+ * ticket-core's. `markDetection`/`undoDetection` let ingest drop one device's work and keep the rest.
  */
 import type { PolicyValues } from '../../shared/schemas/policy.js';
-import {
-  CLOSED_STATUSES,
-  deleteFaults,
-  type FaultRow,
-  faultsOfDevice,
-  openTicketByFingerprint,
-  saveFaults,
-  ticketStatus,
-} from '../db/repos/faults.js';
-import type { Db, Tx } from '../db/store.js';
+import { type FaultRow, FaultWork } from '../db/repos/faults.js';
+import type { WriteTx } from '../db/store.js';
 import type { AppDeps } from '../deps.js';
 import {
   type EvidenceReading,
@@ -23,23 +18,24 @@ import {
   type FaultState,
   type Observation,
   pushEvidence,
-  REOPEN_WITHIN_MS,
   retiredSubject,
   type Severity,
   stepFault,
   trailing,
 } from '../domain/detection.js';
 import { type Check, fingerprint } from '../domain/fingerprint.js';
-import { reconsiderSite, reconsiderUpstream, upstreamParentFor } from './detection-groups.js';
-import { faultText } from './detection-text.js';
-import { type Actor, appendEvent, type NewTicket, openTicket, systemChange } from './ticket-core.js';
+import {
+  markReadings,
+  openUnderCause,
+  reconsiderSite,
+  reconsiderUpstream,
+  releaseReadings,
+  undoReadings,
+} from './detection-groups.js';
+import { agentActor, type DeviceCtx, resolveFault } from './fault-tickets.js';
+import { appendEvent } from './ticket-core.js';
 
-/** A device as detection needs it. */
-export interface DeviceCtx {
-  id: string;
-  unitId: string;
-  hostname: string;
-}
+export { agentActor, type DeviceCtx, openOrJoin, SYSTEM } from './fault-tickets.js';
 
 export interface ReportItem {
   seq: number;
@@ -47,138 +43,28 @@ export interface ReportItem {
   obs: Observation[];
 }
 
-export function agentActor(d: DeviceCtx): Actor {
-  return { kind: 'agent', deviceId: d.id, label: d.hostname };
+/** Where one device's detection work began in a write: statements, fault rows, readings. */
+export interface DetectionMark {
+  stmts: number;
+  faults: number;
+  readings: number;
 }
 
-export const SYSTEM: Actor = { kind: 'system', label: 'detection' };
-
-export function isUniqueViolation(e: unknown): boolean {
-  for (let c: unknown = e, i = 0; c && i < 5; c = (c as { cause?: unknown }).cause, i++) {
-    const code = String((c as { code?: unknown }).code ?? '');
-    const msg = String((c as { message?: unknown }).message ?? '');
-    if (code.startsWith('SQLITE_CONSTRAINT') || /UNIQUE constraint failed/i.test(msg)) return true;
-  }
-  return false;
+export function markDetection(tx: WriteTx): DetectionMark {
+  return { stmts: tx.mark(), faults: FaultWork.markOf(tx), readings: markReadings(tx) };
 }
 
-/**
- * Opens a ticket for a fingerprint, or joins the one already open: when another server process
- * opened it between our read and our insert, the partial unique index refuses ours (inside a
- * savepoint, so nothing of our attempt remains) and we link to theirs.
- */
-export async function openOrJoin(
-  tx: Db,
-  deps: AppDeps,
-  t: NewTicket & { fingerprint: string },
-): Promise<string> {
-  try {
-    const r = await (tx as unknown as Tx).transaction(async (sp) => openTicket(sp as unknown as Db, deps, t));
-    return r.id;
-  } catch (e) {
-    if (!isUniqueViolation(e)) throw e;
-    const id = await openTicketByFingerprint(tx, t.fingerprint);
-    if (!id) throw e;
-    await appendEvent(tx, deps, id, {
-      type: 'fault_observed',
-      actor: t.actor,
-      data: { evidence: t.evidence ?? null, note: 'opened concurrently by another server process' },
-    });
-    return id;
-  }
+/** Keeps the work done since the mark. */
+export function releaseDetection(tx: WriteTx, m: DetectionMark): void {
+  FaultWork.releaseOf(tx, m.faults);
+  releaseReadings(tx, m.readings);
 }
 
-export interface OpenContext {
-  actor: Actor;
-  hostname: string;
-  /** Human name of the subject (a target's name, a peripheral's label). */
-  subjectLabel: string;
-  evidence: unknown;
-  policy: PolicyValues;
-}
-
-/**
- * A fault has reached "open": give it a ticket unless its cause already has one. Mutates `row`.
- */
-export async function openFault(tx: Db, deps: AppDeps, row: FaultRow, ctx: OpenContext): Promise<void> {
-  const now = deps.clock.now();
-  if (row.parentTicketId) return; // a child of a cause that is still open
-  if (row.check === 'target' && row.deviceId) {
-    const parent = await upstreamParentFor(tx, deps, row.subject, row.deviceId, ctx.policy);
-    if (parent) {
-      row.parentTicketId = parent;
-      return;
-    }
-  }
-  if (row.ticketId) {
-    const t = await ticketStatus(tx, row.ticketId);
-    if (t && !(CLOSED_STATUSES as readonly string[]).includes(t.status)) {
-      // Still open (e.g. marked recovered while a technician works it): the fault is back.
-      await appendEvent(tx, deps, t.id, {
-        type: 'fault_returned',
-        actor: ctx.actor,
-        data: { evidence: ctx.evidence },
-      });
-      return;
-    }
-    if (t && row.resolvedAt && now.getTime() - row.resolvedAt.getTime() < REOPEN_WITHIN_MS) {
-      if (
-        await systemChange(tx, deps, t.id, 'reopen', ctx.actor, {
-          evidence: ctx.evidence,
-          reason: 'fault_returned',
-        })
-      ) {
-        row.resolvedAt = null;
-        return;
-      }
-    }
-  }
-  const text = faultText(row.check as Check, ctx.subjectLabel, ctx.hostname);
-  row.ticketId = null; // an old ticket (resolved long ago) is not this problem's any more
-  try {
-    row.ticketId = await openOrJoin(tx, deps, {
-      unitId: row.unitId,
-      deviceId: row.deviceId,
-      category: row.category ?? 'hardware',
-      severity: row.severity ?? 'major',
-      source: 'agent',
-      title: text.title,
-      description: text.description,
-      fingerprint: row.fingerprint,
-      evidence: ctx.evidence,
-      actor: ctx.actor,
-    });
-  } catch (e) {
-    // Routing failed (e.g. the matrix cannot place it). The readings are stored and the fault stays
-    // open without a ticket; the windows job retries such faults, so ingest never blocks on routing.
-    deps.logger.error('detection: could not open a ticket; will retry', {
-      fingerprint: row.fingerprint,
-      error: e instanceof Error ? e.message : String(e),
-    });
-    return;
-  }
-  row.resolvedAt = null;
-}
-
-/**
- * A fault has recovered: auto-resolve its ticket with the readings that showed it, or only mark it
- * recovered when a human has started working it. Mutates `row`.
- */
-export async function resolveFault(
-  tx: Db,
-  deps: AppDeps,
-  row: FaultRow,
-  actor: Actor,
-  data: Record<string, unknown>,
-): Promise<void> {
-  const now = deps.clock.now();
-  if (!row.ticketId) return;
-  const t = await ticketStatus(tx, row.ticketId);
-  if (!t || (CLOSED_STATUSES as readonly string[]).includes(t.status)) return;
-  // ticket-core knows which statuses a machine may resolve (open, acknowledged); a ticket a person is
-  // working on (in progress, awaiting approval, waiting for parts, …) is only marked recovered.
-  if (await systemChange(tx, deps, t.id, 'auto_resolve', actor, data)) row.resolvedAt = now;
-  else await systemChange(tx, deps, t.id, 'mark_recovered', actor, data);
+/** Drops the work done since the mark: its recorded statements and its in-memory fault rows and readings. */
+export function undoDetection(tx: WriteTx, m: DetectionMark): void {
+  tx.undo(m.stmts);
+  FaultWork.undoOf(tx, m.faults);
+  undoReadings(tx, m.readings);
 }
 
 function newRow(
@@ -223,7 +109,7 @@ export interface DetectResult {
  * `inWindow`: a maintenance window covers the device now — faults are recorded but open nothing.
  */
 export async function detectReports(
-  tx: Db,
+  tx: WriteTx,
   deps: AppDeps,
   dev: DeviceCtx,
   items: readonly ReportItem[],
@@ -232,7 +118,8 @@ export async function detectReports(
 ): Promise<DetectResult> {
   const now = deps.clock.now();
   const actor = agentActor(dev);
-  const rows = new Map((await faultsOfDevice(tx, dev.id)).map((r) => [r.fingerprint, r]));
+  const work = FaultWork.of(tx);
+  const rows = new Map((await work.ofDevice(dev.id)).map((r) => [r.fingerprint, r]));
   const dirty = new Set<string>();
   const keep = Math.max(policy.openAfter, policy.recoverAfter) + 2;
   const thresholds = { openAfter: policy.openAfter, recoverAfter: policy.recoverAfter };
@@ -315,7 +202,7 @@ export async function detectReports(
   for (const { row, action } of actions) {
     if (action === 'open') {
       if (inWindow) continue; // recorded; the windows job opens it if still bad when the window ends
-      await openFault(tx, deps, row, {
+      await openUnderCause(tx, deps, row, {
         actor,
         hostname: dev.hostname,
         subjectLabel: subjectLabel(row.check, row.subject, policy),
@@ -345,17 +232,16 @@ export async function detectReports(
     }
   }
 
-  const save: FaultRow[] = [];
-  const drop: string[] = [];
+  const drop = new Set<string>();
   for (const fp of dirty) {
     const r = rows.get(fp)!;
     // A healthy row no ticket links to is forgotten; one linked to a ticket stays (a return within
     // 24 h reopens it; a ticket marked recovered gets the fault back). Retention clears them later.
-    if (r.state === 'ok' && !r.parentTicketId && !r.ticketId) drop.push(fp);
-    else save.push(r);
+    if (r.state === 'ok' && !r.parentTicketId && !r.ticketId) {
+      drop.add(fp);
+      work.drop(fp);
+    } else work.save(r);
   }
-  await saveFaults(tx, save);
-  await deleteFaults(tx, drop);
 
   for (const subject of upstreamRecheck) await reconsiderUpstream(tx, deps, subject, policy);
   if (siteRecheck) await reconsiderSite(tx, deps, dev.unitId);
@@ -363,7 +249,7 @@ export async function detectReports(
   let active = 0;
   let degraded = false;
   for (const r of rows.values()) {
-    if (drop.includes(r.fingerprint)) continue;
+    if (drop.has(r.fingerprint)) continue;
     if (r.state !== 'ok') active++;
     if (r.state === 'open' || r.state === 'recovering') degraded = true;
   }

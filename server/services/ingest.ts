@@ -1,27 +1,36 @@
 /**
  * Report ingest: a validated batch → durably stored reports, the device's latest reading, the
- * peripheral inventory and detection — in ONE write through the group-commit writer, so the 200 that
- * follows means "committed" and many agents' batches share a commit.
+ * peripheral inventory and detection — in ONE write (ADR 0203) for all the requests of a moment, so
+ * the 200 that follows means "committed" and many agents' batches share a commit.
  *
- * Per-report work is kept cheap: checks are evaluated before the write (pure), reports go in with one
- * multi-row `INSERT … ON CONFLICT DO NOTHING RETURNING seq` (idempotency by primary key), the device
- * row is updated once per batch, and a device with no fault rows whose reports are all healthy skips
- * the fault engine entirely. Reports older than the newest already evaluated (a late spool, a
- * replay) are stored for history but never moved a hysteresis streak backwards in time.
+ * The write reads the devices once (committed), decides each request in memory — which reports are
+ * new, detection, inventory — and records one batch: multi-row inserts of all the reports, one
+ * guarded UPDATE of all the devices (every device still as read, else the group runs again on fresh
+ * data), the fault rows, tickets and inventories. Reports above the device's last seq are new; which
+ * of the others (a late spool, a replay) were new is known only after the commit, from the RETURNING
+ * rows of their `INSERT … ON CONFLICT DO NOTHING` — detection never needs that (they are older than
+ * what it evaluated, and never move a hysteresis streak backwards), only the answer does.
+ *
+ * A device with no fault rows whose reports are all healthy skips the fault engine entirely. One
+ * request's failing detection or inventory is dropped with `tx.mark()`/`tx.undo()` and answered with
+ * its error; the others commit. A batch refused at commit (not a lost guard: those re-run) is retried
+ * request by request, and a request refused alone once more without opening new tickets (its faults
+ * stay open for the windows job), so its readings are never lost to a ticket that cannot be stored.
  *
  * A report may carry the PC's inventory (once a day; ADR 0520): it is taken out of the report before
  * the report is stored (raw history and `latest` stay small) and becomes the device's inventory,
- * with the changes from the previous one recorded (ADR 0522) — in the same write, in a savepoint.
+ * with the changes from the previous one recorded (ADR 0522) — in the same write.
  */
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Inventory, Report, ReportsResponse } from '../../shared/schemas/agent.js';
 import type { PolicyValues } from '../../shared/schemas/policy.js';
+import { FaultWork } from '../db/repos/faults.js';
 import {
   type BatchRow,
+  type DeviceExpect,
   type DeviceIngestRow,
   type DeviceUpdate,
-  deleteBatches,
-  deleteReports,
+  deleteUnusedBatches,
   devicesForIngest,
   insertBatches,
   insertMaybeStoredReports,
@@ -30,15 +39,23 @@ import {
   updateIngestedDevices,
 } from '../db/repos/reports.js';
 import { deviceInventoryChanges, devices, peripheralsSeen } from '../db/schema.js';
-import type { Db, Tx } from '../db/store.js';
+import type { Db, WriteTx } from '../db/store.js';
+import type { Slot } from '../db/write-model.js';
 import type { AppDeps } from '../deps.js';
 import { evaluateReport, type Observation } from '../domain/detection.js';
 import { inventoryChanges } from '../domain/inventory-changes.js';
-import { fail } from '../http/problem.js';
+import { fail } from '../errors.js';
 import { newId } from '../security/crypto.js';
 import { type AgentPrincipal, badAgentToken } from './agent-enroll.js';
-import { detectReports, type ReportItem } from './detection.js';
-import { refreshDeviceCounts } from './detection-groups.js';
+import {
+  detectReports,
+  markDetection,
+  type ReportItem,
+  releaseDetection,
+  undoDetection,
+} from './detection.js';
+import { noteReading } from './detection-groups.js';
+import { holdTicketOpening } from './fault-tickets.js';
 import { devicePolicy } from './policy.js';
 import { deviceInWindow } from './windows.js';
 
@@ -147,52 +164,174 @@ interface Job {
   reject: (e: unknown) => void;
 }
 
-type Outcome = { ok: true; value: ReportsResponse } | { ok: false; error: unknown };
+/** A request as the write decided it; `accepted` is known once the batch has committed. */
+type Decided =
+  | { ok: false; error: unknown }
+  | {
+      ok: true;
+      /** Reports known to be new (above the device's last seq). */
+      sure: number;
+      /** `device|seq` of the reports that may have been stored before (the slot tells). */
+      maybe: string[];
+      lastSeq: number;
+    };
 
+interface GroupResult {
+  decided: Decided[];
+  /** RETURNING rows of the insert of the maybe-stored reports: the ones that were new. */
+  stored: Slot<{ device_id: string; seq: number }> | undefined;
+}
+
+/** A request's work failed after it recorded ticket work: the group runs again without it. */
+class JobFailed extends Error {
+  constructor(
+    readonly index: number,
+    readonly error: unknown,
+  ) {
+    super('ingest: a request failed after recording ticket work');
+  }
+}
+
+/** The answer to a request, from its decision and the keys the commit reported as newly stored. */
+function answer(j: Job, d: Extract<Decided, { ok: true }>, stored: Set<string>): ReportsResponse {
+  let accepted = d.sure;
+  for (const k of d.maybe) if (stored.has(k)) accepted++;
+  return { accepted, duplicates: j.items.length - accepted + j.dupInBatch, lastSeq: d.lastSeq };
+}
+
+/**
+ * Whether requests share group writes: on Node, yes. On Workers (no `setImmediate`) each request
+ * writes alone, from its own context — workerd cancels as hung a request that waits on I/O another
+ * request started, and D1 commits every batch in its own round trip anyway.
+ */
+const GROUPS = typeof (globalThis as { setImmediate?: unknown }).setImmediate === 'function';
 /** At most this many requests per group write. */
 const MAX_JOBS = 512;
+
+type Outcome = { ok: true; value: ReportsResponse } | { ok: false; error: unknown };
 
 /**
  * Collects the ingest requests of one event-loop turn and writes them as ONE unit of work: one
  * SELECT of their devices, multi-row INSERTs of all their reports, one UPDATE of all their devices.
  * The group-commit writer then commits it (with any other writes of the moment) in one transaction.
+ *
+ * Groups may be in flight together, but never two with the same device: a request of a device whose
+ * group has not committed yet waits for that group, so this process never loses its own device guard
+ * (the device as read) to itself — only another process can make a group run again.
+ *
+ * A group is started from the context of one of its own requests and its requests are answered
+ * together when everything of it is done. On Workers (`GROUPS` false) every request is its own group.
  */
 class IngestBatcher {
   private queue: Job[] = [];
-  private scheduled = false;
+  /** Devices with a group in flight, and that group's end. */
+  private readonly inFlight = new Map<string, Promise<void>>();
   constructor(private readonly deps: AppDeps) {}
 
   submit(job: Omit<Job, 'resolve' | 'reject'>): Promise<ReportsResponse> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ ...job, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        nextTurn(() => void this.flush());
+      const j: Job = { ...job, resolve, reject };
+      if (!GROUPS) {
+        void this.write([j], false).then((out) => this.settle(j, out.get(j)!));
+        return;
       }
+      this.queue.push(j);
+      nextTurn(() => this.pump(j));
     });
   }
 
-  private async flush(): Promise<void> {
-    this.scheduled = false;
-    while (this.queue.length > 0) {
-      const jobs = this.queue.splice(0, MAX_JOBS);
-      this.deps.metrics.ingestGroupSize.observe(jobs.length);
-      let outcomes: Outcome[];
-      try {
-        outcomes = await this.deps.store.write((tx) => writeGroup(tx, this.deps, jobs), { label: 'ingest' });
-      } catch (e) {
-        for (const j of jobs) j.reject(e);
-        continue;
-      }
-      outcomes.forEach((o, i) => {
-        const j = jobs[i]!;
-        if (o.ok) {
-          this.deps.metrics.reportsIngested.inc({}, o.value.accepted);
-          if (o.value.duplicates > 0) this.deps.metrics.reportsDuplicate.inc({}, o.value.duplicates);
-          j.resolve(o.value);
-        } else j.reject(o.error);
-      });
+  /**
+   * Starts a group with `job` first and the waiting requests whose devices have no group in flight,
+   * unless `job` went into a group already; if its device has one in flight, tries again when it ends.
+   */
+  private pump(job: Job): void {
+    if (!this.queue.includes(job)) return;
+    const busy = this.inFlight.get(job.agent.deviceId);
+    if (busy) {
+      void busy.then(() => this.pump(job));
+      return;
     }
+    const jobs: Job[] = [job];
+    const rest: Job[] = [];
+    const devices = new Set([job.agent.deviceId]);
+    for (const j of this.queue) {
+      if (j === job) continue;
+      const id = j.agent.deviceId;
+      if (jobs.length < MAX_JOBS && (devices.has(id) || !this.inFlight.has(id))) {
+        jobs.push(j);
+        devices.add(id);
+      } else rest.push(j);
+    }
+    this.queue = rest;
+    this.deps.metrics.ingestGroupSize.observe(jobs.length);
+    const done = this.write(jobs, false).then((out) => {
+      for (const id of devices) if (this.inFlight.get(id) === done) this.inFlight.delete(id);
+      for (const j of jobs)
+        this.settle(j, out.get(j) ?? { ok: false, error: new Error('ingest: no outcome') });
+    });
+    for (const id of devices) this.inFlight.set(id, done);
+  }
+
+  /**
+   * Writes a group; never rejects. A request that failed after recording ticket work is answered with
+   * its error and the group runs again without it (the ticket unit of work holds no undo). A batch
+   * refused at commit — which no re-run cures — is retried one request per write (they still share
+   * the commit), and a request refused alone once more without opening new tickets.
+   */
+  private async write(jobs: Job[], hold: boolean): Promise<Map<Job, Outcome>> {
+    const out = new Map<Job, Outcome>();
+    let live = jobs;
+    while (live.length > 0) {
+      let decided = false;
+      try {
+        const r = await this.deps.store.write(
+          async (tx) => {
+            decided = false;
+            const g = await writeGroup(tx, this.deps, live, hold);
+            decided = true;
+            return g;
+          },
+          { label: 'ingest' },
+        );
+        const stored = new Set((r.stored?.rows ?? []).map((b) => `${b.device_id}|${Number(b.seq)}`));
+        r.decided.forEach((d, i) => {
+          const j = live[i]!;
+          out.set(j, d.ok ? { ok: true, value: answer(j, d, stored) } : { ok: false, error: d.error });
+        });
+        return out;
+      } catch (e) {
+        if (e instanceof JobFailed) {
+          out.set(live[e.index]!, { ok: false, error: e.error });
+          live = live.filter((_, k) => k !== e.index);
+          continue;
+        }
+        if (!decided) {
+          // The write failed before its batch was complete (a read failed): nothing to isolate.
+          for (const j of live) out.set(j, { ok: false, error: e });
+        } else if (live.length > 1) {
+          for (const part of await Promise.all(live.map((j) => this.write([j], hold))))
+            for (const [j, o] of part) out.set(j, o);
+        } else if (!hold) {
+          this.deps.logger.error('ingest: a batch was refused at commit; storing it without new tickets', {
+            deviceId: live[0]!.agent.deviceId,
+            error: e instanceof Error ? e.message : String(e),
+          });
+          for (const [j, o] of await this.write(live, true)) out.set(j, o);
+        } else out.set(live[0]!, { ok: false, error: e });
+        return out;
+      }
+    }
+    return out;
+  }
+
+  private settle(j: Job, o: Outcome): void {
+    if (!o.ok) {
+      j.reject(o.error);
+      return;
+    }
+    this.deps.metrics.reportsIngested.inc({}, o.value.accepted);
+    if (o.value.duplicates > 0) this.deps.metrics.reportsDuplicate.inc({}, o.value.duplicates);
+    j.resolve(o.value);
   }
 }
 
@@ -213,81 +352,85 @@ function batcherOf(deps: AppDeps): IngestBatcher {
 }
 
 interface DeviceState extends DeviceIngestRow {
-  // accumulated by this group
+  // accumulated by this group, in memory
   received: number;
   latest?: Prepared;
   newHash?: string;
   touched: boolean;
+  detected: boolean;
+  /** Seqs (and their batches) that may have been stored before: counted at commit time. */
+  maybeSeqs: number[];
+  maybeBatches: string[];
+  /** As read, for the guard. */
+  read: DeviceExpect;
 }
 
-async function writeGroup(tx: Db, deps: AppDeps, jobs: Job[]): Promise<Outcome[]> {
+async function writeGroup(tx: WriteTx, deps: AppDeps, jobs: Job[], hold: boolean): Promise<GroupResult> {
   const now = deps.clock.now();
   const nowMs = now.getTime();
+  if (hold) holdTicketOpening(tx);
   const rows = await devicesForIngest(tx, [...new Set(jobs.map((j) => j.agent.deviceId))]);
-  const devs = new Map(rows.map((r) => [r.id, { ...r, received: 0, touched: false } as DeviceState]));
-  const outcomes: Outcome[] = new Array(jobs.length);
-  let ranDetection = false;
+  const devs = new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        ...r,
+        received: 0,
+        touched: false,
+        detected: false,
+        maybeSeqs: [],
+        maybeBatches: [],
+        read: [r.id, r.lastSeq, r.status, r.activeFaults, r.tokenHash],
+      } as DeviceState,
+    ]),
+  );
+  const decided: Decided[] = new Array(jobs.length);
+  const inventories = new Map<string, KnownInventory>();
 
-  // Authorise inside the write: a token revoked or replaced (by any process) since the early check fails here.
-  const valid: number[] = [];
-  jobs.forEach((j, i) => {
-    const d = devs.get(j.agent.deviceId);
-    if (!d || d.revokedAt !== null || d.tokenHash !== j.agent.tokenHash)
-      outcomes[i] = { ok: false, error: badAgentToken() };
-    else valid.push(i);
-  });
-
-  // A seq above the device's last stored seq (read in this same write) cannot be stored yet: those
-  // rows go in without RETURNING. Only replays and late spools (seq ≤ last) need to learn which are new.
+  // A seq above the device's last stored seq (as read; the device guard makes it hold at commit) is
+  // new: those rows go in without RETURNING. Only replays and late spools (seq ≤ last) need to learn
+  // which are new, and only the answer depends on it.
   const claimed = new Set<string>();
   const sure: ReportKey[] = [];
   const maybe: ReportKey[] = [];
   const batches: BatchRow[] = [];
-  const batchOf = new Map<number, string>();
-  const mineOf = new Map<number, Prepared[]>();
-  const maybeOf = new Map<number, Prepared[]>();
-  for (const i of valid) {
-    const j = jobs[i]!;
-    const d = devs.get(j.agent.deviceId)!;
-    const mine: Prepared[] = [];
-    const unsure: Prepared[] = [];
+  const unusedIfReplayed: [string, string, number[]][] = [];
+
+  for (const [i, j] of jobs.entries()) {
+    const d = devs.get(j.agent.deviceId);
+    // Authorise inside the write: a token revoked or replaced (by any process) since the early check
+    // fails here, and the device guard holds it to the commit.
+    if (!d || d.revokedAt !== null || d.tokenHash !== j.agent.tokenHash) {
+      decided[i] = { ok: false, error: badAgentToken() };
+      continue;
+    }
     const batchId = newId(nowMs);
+    const mySure: ReportKey[] = [];
+    const myMaybe: ReportKey[] = [];
+    const fresh: Prepared[] = [];
+    const mine: Prepared[] = [];
     j.items.forEach((r, idx) => {
-      const key = `${d.id}|${r.seq}`;
-      if (claimed.has(key)) return; // sent twice in one group: the first request stores it
-      claimed.add(key);
+      if (claimed.has(`${d.id}|${r.seq}`)) return; // sent twice in one group: the first request stores it
       const row: ReportKey = [d.id, r.seq, r.collectedAtMs, batchId, idx];
       if (r.seq > d.lastSeq) {
-        sure.push(row);
-        mine.push(r);
-      } else {
-        maybe.push(row);
-        unsure.push(r);
-      }
+        mySure.push(row);
+        fresh.push(r);
+      } else myMaybe.push(row);
+      mine.push(r);
     });
-    mineOf.set(i, mine);
-    maybeOf.set(i, unsure);
-    if (mine.length + unsure.length > 0) {
-      batches.push({ id: batchId, deviceId: d.id, body: j.batchBody });
-      batchOf.set(i, batchId);
-    }
-  }
-  await insertBatches(tx, batches, nowMs);
-  await insertNewReports(tx, sure, nowMs);
-  const stored = await insertMaybeStoredReports(tx, maybe, nowMs);
-  const unused: string[] = [];
-
-  for (const i of valid) {
-    const j = jobs[i]!;
-    const d = devs.get(j.agent.deviceId)!;
-    const mine = [...mineOf.get(i)!, ...maybeOf.get(i)!.filter((r) => stored.has(`${d.id}|${r.seq}`))].sort(
-      (a, b) => a.seq - b.seq,
-    );
-    const before = { lastSeq: d.lastSeq, status: d.status, activeFaults: d.activeFaults };
-    const fresh = mine.filter((r) => r.seq > d.lastSeq);
     const newestFresh = fresh[fresh.length - 1];
     const newest = j.items[j.items.length - 1]!;
+    const before = {
+      status: d.status,
+      activeFaults: d.activeFaults,
+      newHash: d.newHash,
+      detected: d.detected,
+    };
+    const mark = markDetection(tx);
+    let ticketWork = false;
     try {
+      // Grouping counts other devices' latest readings and this one's: this write's, in memory.
+      if (newestFresh) noteReading(tx, d.id, d.unitId, newestFresh.report, nowMs);
       const needDetection =
         fresh.length > 0 && (j.anyBad || d.activeFaults > 0 || d.status !== 'ok' || j.inWindow);
       if (needDetection) {
@@ -296,114 +439,165 @@ async function writeGroup(tx: Db, deps: AppDeps, jobs: Job[]): Promise<Outcome[]
           collectedAt: r.report.collectedAt,
           obs: j.observations.get(r.seq) ?? [],
         }));
-        // Its own savepoint: a failure here undoes this device's detection work only.
-        const res = await (tx as unknown as Tx).transaction(async (sp) => {
-          // Grouping reads other devices' latest readings (and this one's): make this one current first.
-          if (newestFresh) await markLatest(sp as unknown as Db, d.id, newestFresh, nowMs);
-          return detectReports(sp as unknown as Db, deps, d, items, j.policy, j.inWindow);
-        });
-        d.status = res.status;
-        d.activeFaults = res.activeFaults;
-        ranDetection = true;
-      } else if (fresh.length > 0 && d.status !== 'ok') d.status = 'ok';
+        try {
+          const res = await detectReports(tx, deps, d, items, j.policy, j.inWindow);
+          d.status = res.status;
+          d.activeFaults = res.activeFaults;
+          d.detected = true;
+        } finally {
+          // Fault rows are recorded at the end of the write: what detection recorded is ticket work.
+          ticketWork = tx.pending > mark.stmts;
+        }
+      }
       if (newestFresh === newest && j.periphHash !== (d.newHash ?? d.peripheralsHash)) {
         await writeInventory(tx, d.id, newest.report, now);
         d.newHash = j.periphHash;
       }
       const inv = j.inventory;
-      // Only from a report stored by this request: a replayed one's inventory was taken the first time.
+      // Only from a report this request stores (or may): a replayed one's inventory was taken the
+      // first time, and is then not newer than the stored one.
       if (inv && mine.some((r) => r.seq === inv.seq))
-        await (tx as unknown as Tx).transaction((sp) =>
-          storeInventory(sp as unknown as Db, d.id, inv.value, nowMs),
-        );
+        await storeInventory(tx, d.id, inv.value, nowMs, inventories);
+      releaseDetection(tx, mark);
     } catch (error) {
-      // Nothing of this request may stay: take its reports (and their batch) back out.
-      await deleteReports(
-        tx,
-        d.id,
-        mine.map((r) => r.seq),
-      );
-      if (batchOf.has(i)) unused.push(batchOf.get(i)!);
+      // Nothing of this request may stay: its statements, fault rows and reading are dropped.
+      undoDetection(tx, mark);
       Object.assign(d, before);
-      outcomes[i] = { ok: false, error };
+      if (ticketWork) throw new JobFailed(i, error);
+      decided[i] = { ok: false, error };
       continue;
     }
-    if (mine.length === 0 && batchOf.has(i)) unused.push(batchOf.get(i)!); // a full replay: nothing new
+    for (const r of mine) claimed.add(`${d.id}|${r.seq}`);
+    sure.push(...mySure);
+    maybe.push(...myMaybe);
+    if (mine.length > 0) {
+      batches.push({ id: batchId, deviceId: d.id, body: j.batchBody });
+      // A request of replays only: its batch goes again at commit unless one report was new after all.
+      if (mySure.length === 0) unusedIfReplayed.push([batchId, d.id, myMaybe.map((k) => k[1])]);
+      if (myMaybe.length > 0) {
+        d.maybeSeqs.push(...myMaybe.map((k) => k[1]));
+        d.maybeBatches.push(batchId);
+      }
+    }
     d.touched = true;
-    d.received += mine.length;
+    d.received += mySure.length;
     if (newestFresh) {
       d.lastSeq = newestFresh.seq;
       d.latest = newestFresh;
     }
-    outcomes[i] = {
+    decided[i] = {
       ok: true,
-      value: {
-        accepted: mine.length,
-        duplicates: j.items.length - mine.length + j.dupInBatch,
-        lastSeq: d.lastSeq,
-      },
+      sure: mySure.length,
+      maybe: myMaybe.map((k) => `${k[0]}|${k[1]}`),
+      lastSeq: d.lastSeq,
     };
   }
 
-  await deleteBatches(tx, unused);
+  await insertBatches(tx, batches, nowMs);
+  await insertNewReports(tx, sure, nowMs);
+  const stored = insertMaybeStoredReports(tx, maybe, nowMs);
+  await deleteUnusedBatches(tx, unusedIfReplayed);
   const touched = [...devs.values()].filter((d) => d.touched);
-  await updateIngestedDevices(
+  updateIngestedDevices(
     tx,
     touched.map(
       (d): DeviceUpdate => [
         d.id,
         d.received,
-        d.status,
-        d.activeFaults,
+        d.detected ? d.status : null,
+        d.detected ? d.activeFaults : null,
         d.latest ? d.lastSeq : null,
         d.latest ? JSON.stringify(d.latest.report) : null,
         d.latest?.collectedAtMs ?? null,
         d.newHash ?? null,
+        d.maybeSeqs.length > 0 ? d.maybeSeqs : null,
+        d.maybeSeqs.length > 0 ? d.maybeBatches : null,
       ],
     ),
+    touched.map((d) => d.read),
     nowMs,
   );
-  // Grouping may have moved other devices' fault rows (children of a cause): recount from the rows.
-  if (ranDetection)
-    await refreshDeviceCounts(
-      tx,
-      touched.map((d) => d.id),
-    );
-  return outcomes;
+  // Fault rows decided by detection (this device's, and other devices' moved under or out of a
+  // cause), then `active_faults` recounted from them at commit time.
+  if (FaultWork.active(tx)) FaultWork.of(tx).flush();
+  return { decided, stored };
 }
 
 /** Changes kept per device (the newest). */
 export const INVENTORY_CHANGES_KEPT = 200;
 
+/** A device's inventory as this write has decided it (a second request of the same PC sees the first's). */
+interface KnownInventory {
+  inventory: Inventory | null;
+  inventoryAt: Date | null;
+  /** Ids of the kept changes, newest first. */
+  changeIds: string[];
+}
+
 /**
  * Makes `inv` the device's inventory unless a newer one is stored already (a late spool, a replay),
- * and records what changed from the previous one, keeping the newest INVENTORY_CHANGES_KEPT.
- * Reads happen before writes (the D1 store runs writes as one batch at commit).
+ * and records what changed from the previous one, keeping the newest INVENTORY_CHANGES_KEPT. The
+ * update is guarded on the inventory time as read, so two writers never interleave their changes.
  */
-async function storeInventory(tx: Db, deviceId: string, inv: Inventory, nowMs: number): Promise<void> {
+async function storeInventory(
+  tx: WriteTx,
+  deviceId: string,
+  inv: Inventory,
+  nowMs: number,
+  known: Map<string, KnownInventory>,
+): Promise<void> {
   // The PC's clock may lead the server's (reports are accepted up to a day ahead): never store the future.
   const atMs = Math.min(Date.parse(inv.collectedAt), nowMs);
-  const row = (
-    await tx
-      .select({ inventory: devices.inventory, inventoryAt: devices.inventoryAt })
-      .from(devices)
-      .where(eq(devices.id, deviceId))
-      .limit(1)
-  )[0];
-  if (!row || (row.inventoryAt && row.inventoryAt.getTime() >= atMs)) return;
-  const changes = row.inventory ? inventoryChanges(row.inventory as Inventory, inv) : [];
+  let cur = known.get(deviceId);
+  if (!cur) {
+    const row = (
+      await tx
+        .select({ inventory: devices.inventory, inventoryAt: devices.inventoryAt })
+        .from(devices)
+        .where(eq(devices.id, deviceId))
+        .limit(1)
+    )[0];
+    if (!row) return;
+    const older = await tx
+      .select({ id: deviceInventoryChanges.id })
+      .from(deviceInventoryChanges)
+      .where(eq(deviceInventoryChanges.deviceId, deviceId))
+      .orderBy(desc(deviceInventoryChanges.at), desc(deviceInventoryChanges.ord));
+    cur = {
+      inventory: (row.inventory as Inventory | null) ?? null,
+      inventoryAt: row.inventoryAt,
+      changeIds: older.map((o) => o.id),
+    };
+  }
+  if (cur.inventoryAt && cur.inventoryAt.getTime() >= atMs) return;
+  const changes = cur.inventory ? inventoryChanges(cur.inventory, inv) : [];
   const at = new Date(atMs);
-  await tx
-    .update(devices)
-    .set({ inventory: inv as Record<string, unknown>, inventoryAt: at })
-    .where(eq(devices.id, deviceId));
-  if (changes.length === 0) return;
-  const older = await tx
-    .select({ id: deviceInventoryChanges.id })
-    .from(deviceInventoryChanges)
-    .where(eq(deviceInventoryChanges.deviceId, deviceId))
-    .orderBy(desc(deviceInventoryChanges.at), desc(deviceInventoryChanges.ord));
-  const drop = older.slice(Math.max(0, INVENTORY_CHANGES_KEPT - changes.length)).map((o) => o.id);
+  tx.guard(
+    tx
+      .update(devices)
+      .set({ inventory: inv as Record<string, unknown>, inventoryAt: at })
+      .where(
+        and(
+          eq(devices.id, deviceId),
+          cur.inventoryAt ? eq(devices.inventoryAt, cur.inventoryAt) : isNull(devices.inventoryAt),
+        ),
+      ),
+    `inventory of ${deviceId} as read`,
+  );
+  const added = changes.slice(0, INVENTORY_CHANGES_KEPT).map((c, ord) => ({
+    id: newId(nowMs),
+    deviceId,
+    at,
+    ord,
+    previousAt: cur.inventoryAt,
+    component: c.component,
+    change: c.change,
+    field: c.field ?? null,
+    before: c.before ?? null,
+    after: c.after ?? null,
+  }));
+  const keep = Math.max(0, INVENTORY_CHANGES_KEPT - added.length);
+  const drop = cur.changeIds.slice(keep);
   for (let i = 0; i < drop.length; i += 50)
     await tx
       .delete(deviceInventoryChanges)
@@ -413,26 +607,12 @@ async function storeInventory(tx: Db, deviceId: string, inv: Inventory, nowMs: n
           inArray(deviceInventoryChanges.id, drop.slice(i, i + 50)),
         ),
       );
-  await tx.insert(deviceInventoryChanges).values(
-    changes.slice(0, INVENTORY_CHANGES_KEPT).map((c, ord) => ({
-      id: newId(nowMs),
-      deviceId,
-      at,
-      ord,
-      previousAt: row.inventoryAt,
-      component: c.component,
-      change: c.change,
-      field: c.field ?? null,
-      before: c.before ?? null,
-      after: c.after ?? null,
-    })),
-  );
-}
-
-/** The device's latest reading and last-seen time, ahead of the group's final device update. */
-async function markLatest(tx: Db, deviceId: string, r: Prepared, nowMs: number): Promise<void> {
-  await tx.run(sql`UPDATE devices SET latest = ${JSON.stringify(r.report)}, latest_at = ${r.collectedAtMs},
-    last_seen_at = ${nowMs} WHERE id = ${deviceId}`);
+  if (added.length > 0) await tx.insert(deviceInventoryChanges).values(added);
+  known.set(deviceId, {
+    inventory: inv,
+    inventoryAt: at,
+    changeIds: [...added.map((a) => a.id), ...cur.changeIds.slice(0, keep)],
+  });
 }
 
 export async function ingestReports(

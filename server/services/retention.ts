@@ -1,9 +1,11 @@
 /**
  * Keeps the database bounded: raw reports older than REPORT_RETENTION_DAYS (only once rolled up),
  * rollups older than ROLLUP_RETENTION_DAYS, and healthy fault rows whose 24 h reopen period is over.
- * Deletes go in chunks, each its own short write, so ingest never waits long behind them.
+ * Deletes go in chunks, each its own short write, so ingest never waits long behind them; how many
+ * rows a chunk deleted comes from its RETURNING rows after the commit (ADR 0203).
  */
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
+import { rawWrite } from '../db/repos/faults.js';
 import type { AppDeps } from '../deps.js';
 import { REOPEN_WITHIN_MS } from '../domain/detection.js';
 import { rollupWatermark, runRollups } from './rollups.js';
@@ -17,13 +19,14 @@ export interface RetentionResult {
   faultsDeleted: number;
 }
 
-async function deleteChunked(deps: AppDeps, stmt: ReturnType<typeof sql>, maxChunks = 200): Promise<number> {
+async function deleteChunked(deps: AppDeps, stmt: SQL, maxChunks = 200): Promise<number> {
   let total = 0;
   for (let i = 0; i < maxChunks; i++) {
-    const n = await deps.store.write(async (tx) => {
-      const r = await tx.run(stmt);
-      return Number((r as { rowsAffected?: number }).rowsAffected ?? 0);
-    });
+    const deleted = await deps.store.write(
+      async (tx) => tx.returning(rawWrite(tx, sql`${stmt} RETURNING 1 AS gone`)),
+      { label: 'retention' },
+    );
+    const n = deleted.rows.length;
     total += n;
     if (n < CHUNK) break;
   }

@@ -3,8 +3,9 @@
  * itself never pays for them. A watermark on `received_at` (in `meta`) makes each report counted
  * exactly once, even when a spooled report for an old hour arrives days late: its values merge into
  * that hour's row. The watermark trails the clock by a safety lag so no in-flight batch is skipped.
+ * Each step is one write whose watermark update is guarded on the value it read (ADR 0203).
  */
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { meta } from '../db/schema.js';
 import type { Db } from '../db/store.js';
 import type { AppDeps } from '../deps.js';
@@ -78,22 +79,38 @@ export async function runRollups(
   let steps = 0;
   let until = 0;
   for (; steps < maxSteps; steps++) {
-    const done = await deps.store.write(async (tx) => {
-      let from = await rollupWatermark(tx);
-      if (from === undefined) {
-        // First run: start just before the oldest report kept.
-        const oldest = await tx.all<{ m: number | null }>(sql`SELECT min(received_at) AS m FROM reports`);
-        from = oldest[0]?.m == null ? target : Number(oldest[0].m) - 1;
-      }
-      const to = Math.min(target, from + STEP_MS);
-      if (to > from) await tx.run(rollupSql(from, to));
-      await tx
-        .insert(meta)
-        .values({ key: ROLLUP_WATERMARK, value: String(Math.max(from, to)) })
-        .onConflictDoUpdate({ target: meta.key, set: { value: String(Math.max(from, to)) } });
-      until = Math.max(from, to);
-      return to >= target;
-    });
+    const done = await deps.store.write(
+      async (tx) => {
+        const seen = await rollupWatermark(tx);
+        let from = seen;
+        if (from === undefined) {
+          // First run: start just before the oldest report kept.
+          const oldest = await tx.all<{ m: number | null }>(sql`SELECT min(received_at) AS m FROM reports`);
+          from = oldest[0]?.m == null ? target : Number(oldest[0].m) - 1;
+        }
+        const to = Math.min(target, from + STEP_MS);
+        if (to > from) await tx.run(rollupSql(from, to));
+        const value = String(Math.max(from, to));
+        // Guarded on the watermark as read: two processes never count the same reports twice (the
+        // loser's batch is undone and it runs again from the winner's watermark).
+        if (seen === undefined)
+          tx.guard(
+            tx.insert(meta).values({ key: ROLLUP_WATERMARK, value }).onConflictDoNothing(),
+            'rollup watermark unset',
+          );
+        else
+          tx.guard(
+            tx
+              .update(meta)
+              .set({ value })
+              .where(and(eq(meta.key, ROLLUP_WATERMARK), eq(meta.value, String(seen)))),
+            'rollup watermark as read',
+          );
+        until = Math.max(from, to);
+        return to >= target;
+      },
+      { label: 'rollups' },
+    );
     if (done) break;
   }
   return { until, steps: steps + 1 };

@@ -9,14 +9,14 @@ import type {
   MaintenanceWindowView,
   Recurrence,
 } from '../../shared/schemas/maintenance.js';
-import { codesOf, scopeCondition, unitById } from '../db/repos/units.js';
+import { codesOf, scopeCondition, underPath, unitById } from '../db/repos/units.js';
 import { devices, maintenanceWindows, units } from '../db/schema.js';
 import type { Db } from '../db/store.js';
 import type { AppDeps } from '../deps.js';
 import { allowed, scopeOf } from '../domain/scope.js';
 import { coversNow, mayCoverFrom } from '../domain/windows.js';
+import { fail } from '../errors.js';
 import { decodeCursor, encodeCursor } from '../http/pagination.js';
-import { fail } from '../http/problem.js';
 import { newId } from '../security/crypto.js';
 import { audit } from './audit.js';
 import type { UserPrincipal } from './principal.js';
@@ -182,7 +182,7 @@ export async function listWindows(
   let unitFilter: ReturnType<typeof sql> | undefined;
   if (q.unit) {
     const u = await unitForCaller(db, p, q.unit, 'device.read');
-    unitFilter = sql`${units.path} LIKE ${`${u.path}%`}`;
+    unitFilter = underPath(units.path, u.path);
   }
   const after = decodeCursor(q.cursor, 1);
   const rows = await db
@@ -239,6 +239,12 @@ export async function getWindow(deps: AppDeps, p: UserPrincipal, id: string): Pr
   return view(r.w, r.unit.code, deps.clock.now());
 }
 
+const alreadyCancelled = () =>
+  fail.conflict({
+    vi: 'Khung bảo trì này đã bị huỷ.',
+    en: 'This maintenance window is already cancelled.',
+  });
+
 /** Cancels a window from now on (the record stays for the audit trail). */
 export async function cancelWindow(
   deps: AppDeps,
@@ -249,16 +255,15 @@ export async function cancelWindow(
     const now = deps.clock.now();
     const r = await windowForCaller(tx, p, id);
     if (!allowed(p.grants, 'maintenance.write', r.unit)) throw fail.forbidden();
-    const upd = await tx
-      .update(maintenanceWindows)
-      .set({ cancelledAt: now })
-      .where(and(eq(maintenanceWindows.id, id), isNull(maintenanceWindows.cancelledAt)))
-      .returning();
-    if (upd.length === 0)
-      throw fail.conflict({
-        vi: 'Khung bảo trì này đã bị huỷ.',
-        en: 'This maintenance window is already cancelled.',
-      });
+    if (r.w.cancelledAt) throw alreadyCancelled();
+    // Guarded: a cancellation by someone else meanwhile makes this write run again (and answer 409).
+    tx.guard(
+      tx
+        .update(maintenanceWindows)
+        .set({ cancelledAt: now })
+        .where(and(eq(maintenanceWindows.id, id), isNull(maintenanceWindows.cancelledAt))),
+      `window ${id} not cancelled`,
+    );
     await audit(tx, {
       at: now,
       actorId: p.userId,
@@ -268,7 +273,7 @@ export async function cancelWindow(
       targetId: id,
       ip: p.ip ?? null,
     });
-    return view(upd[0]!, r.unit.code, now);
+    return view({ ...r.w, cancelledAt: now }, r.unit.code, now);
   });
   invalidateWindows(deps);
   return out;

@@ -2,27 +2,39 @@
  * Readings → faults → tickets over the real server: each check opens one ticket of the table's
  * category and severity after `openAfter` bad reports, recovers after `recoverAfter`, reopens within
  * 24 h, is only marked recovered while a human works it, and the unique index settles races.
+ * Black box on both targets (test/targets); what needs the server in process (a ticket opened by
+ * "another process", a trigger that makes routing fail) runs on the Node server only.
  */
-import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LibsqlStore } from '../../server/db/libsql.js';
 import { windowsJob } from '../../server/jobs/windows.js';
 import { openOrJoin } from '../../server/services/detection.js';
-import { ManualClock } from '../helpers/clock.js';
-import { createUnit } from '../helpers/factories.js';
-import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../helpers/server.js';
+import { createUnit, createUser, TEST_PASSWORD } from '../helpers/factories.js';
 import { enroll, report, send, sendEach, useClock } from '../ingest/agents.js';
-import { deviceStatus, events, setTicketStatus, tickets, ticketsOf } from './db.js';
+import { ADMIN_PASSWORD, startTarget, type Target, type TargetClock, targetKind } from '../targets/index.js';
+import { deviceStatus, events, type Staff, tickets, ticketsOf, workTicket } from './db.js';
 
-let s: TestServer;
-const clock = new ManualClock('2026-03-02T02:00:00Z');
-useClock(clock);
+let s: Target;
+let clock: TargetClock;
 let ward: string;
+let people: [string, string];
+
+/** IT staff of the city and the ward's head, signed in now (the clock moves past session lifetimes). */
+async function staff(): Promise<Staff> {
+  const [it, head] = await Promise.all(people.map((u) => s.anon.login(u, TEST_PASSWORD)));
+  return { it: it!, head: head! };
+}
 
 beforeAll(async () => {
-  s = await startTestServer({ clock });
+  s = await startTarget({ start: '2026-03-02T02:00:00Z' });
+  clock = s.clock;
+  useClock(clock);
   ward = (
     await createUnit(s.admin, { code: '00025', name: 'Phường Giảng Võ', level: 'commune', parentCode: 'HN' })
   ).code;
+  const itStaff = await createUser(s.admin, [{ role: 'it_staff', unitCode: 'HN' }]);
+  const head = await createUser(s.admin, [{ role: 'unit_head', unitCode: ward }]);
+  people = [itStaff.user.username, head.user.username];
   const r = await s.admin.put(`/api/v1/units/${ward}/policy`, {
     peripherals: {
       expected: [
@@ -44,7 +56,7 @@ const scanner = {
 
 async function tick(a: Parameters<typeof sendEach>[0], n: number, o: Parameters<typeof sendEach>[2] = {}) {
   for (let i = 0; i < n; i++) {
-    clock.advanceMinutes(1);
+    await clock.advanceMinutes(1);
     await sendEach(a, 1, { peripherals: [scanner], ...o });
   }
 }
@@ -131,7 +143,7 @@ describe('hysteresis and lifecycle', () => {
     expect(res.data.readings.every((r: { bad: boolean }) => !r.bad)).toBe(true);
     expect(await deviceStatus(s, a.deviceId)).toBe('ok');
     // Returns 2 hours later: the same ticket reopens.
-    clock.advanceMinutes(120);
+    await clock.advanceMinutes(120);
     await tick(a, 3, { freePct: 2 });
     const again = await ticketsOf(s, a.deviceId);
     expect(again).toHaveLength(1);
@@ -139,7 +151,7 @@ describe('hysteresis and lifecycle', () => {
     expect((await events(s, t!.id)).map((e) => e.type)).toContain('reopen');
     // Resolves, returns 25 hours later: a new ticket.
     await tick(a, 3);
-    clock.advanceMinutes(25 * 60);
+    await clock.advanceMinutes(25 * 60);
     s.admin = await s.anon.login('admin', ADMIN_PASSWORD); // the session expired meanwhile
     await tick(a, 3, { freePct: 2 });
     const later = await ticketsOf(s, a.deviceId);
@@ -150,7 +162,7 @@ describe('hysteresis and lifecycle', () => {
     const a = await enroll(s.admin, ward);
     await tick(a, 3, { smart: 'failing' });
     const [t] = await ticketsOf(s, a.deviceId);
-    await setTicketStatus(s, t!.id, 'in_progress');
+    await workTicket(await staff(), t!.id, 'in_progress');
     await tick(a, 3, { smart: 'ok' });
     const after = (await ticketsOf(s, a.deviceId))[0]!;
     expect(after.status).toBe('in_progress');
@@ -165,7 +177,7 @@ describe('hysteresis and lifecycle', () => {
       const a = await enroll(s.admin, ward);
       await tick(a, 3, { smart: 'failing' });
       const [t] = await ticketsOf(s, a.deviceId);
-      await setTicketStatus(s, t!.id, status);
+      await workTicket(await staff(), t!.id, status);
       await tick(a, 3, { smart: 'ok' });
       const after = (await ticketsOf(s, a.deviceId))[0]!;
       expect(after.status).toBe(status);
@@ -201,49 +213,55 @@ describe('hysteresis and lifecycle', () => {
     expect(t[0]!.status).toBe('resolved');
   });
 
-  it('joins the ticket another process opened when the unique index refuses a second one', async () => {
-    const a = await enroll(s.admin, ward);
-    const fp = `${a.deviceId}|disk_free|C:`;
-    // Another process opened it: its ticket exists, but our fault rows never saw it.
-    const other = await s.deps.store.write((tx) =>
-      openOrJoin(tx, s.deps, {
-        unitId: 'x',
-        category: 'hardware',
-        severity: 'minor',
-        source: 'agent',
-        title: 'other process',
-        fingerprint: fp,
-        actor: { kind: 'system', label: 'test' },
-      }),
-    );
-    await tick(a, 3, { freePct: 2 });
-    const open = await tickets(s, sql`fingerprint = ${fp}`);
-    expect(open.map((t) => t.id)).toEqual([other]);
-    expect((await events(s, other)).map((e) => e.type)).toContain('fault_observed');
-    const row = await s.deps.store.read.all<{ ticketId: string }>(
-      sql`SELECT ticket_id AS ticketId FROM faults WHERE fingerprint = ${fp}`,
-    );
-    expect(row[0]!.ticketId).toBe(other);
-  });
+  it.runIf(targetKind === 'node')(
+    'joins the ticket another process opened when the unique index refuses a second one',
+    async () => {
+      const node = s.node!;
+      const a = await enroll(s.admin, ward);
+      const fp = `${a.deviceId}|disk_free|C:`;
+      // Another process opened it: its ticket exists, but our fault rows never saw it.
+      const other = await node.deps.store.write((tx) =>
+        openOrJoin(tx, node.deps, {
+          unitId: 'x',
+          category: 'hardware',
+          severity: 'minor',
+          source: 'agent',
+          title: 'other process',
+          fingerprint: fp,
+          actor: { kind: 'system', label: 'test' },
+        }),
+      );
+      await tick(a, 3, { freePct: 2 });
+      const open = await tickets(s, 'fingerprint = ?', fp);
+      expect(open.map((t) => t.id)).toEqual([other]);
+      expect((await events(s, other)).map((e) => e.type)).toContain('fault_observed');
+      const row = await s.sql<{ ticketId: string }>(
+        'SELECT ticket_id AS ticketId FROM faults WHERE fingerprint = ?',
+        fp,
+      );
+      expect(row[0]!.ticketId).toBe(other);
+    },
+  );
 });
 
-describe('when a ticket cannot be opened', () => {
+// A trigger in the database simulates the failure: only the Node server's database can take one.
+describe.runIf(targetKind === 'node')('when a ticket cannot be opened', () => {
   it('stores the readings, keeps the fault open, and the windows job opens the ticket later', async () => {
+    const node = s.node!;
     const a = await enroll(s.admin, ward);
     // Simulate routing failing: a fingerprint-less trigger refuses ticket inserts for this device.
-    await s.deps.store.write((tx) =>
-      tx.run(
-        sql.raw(`CREATE TRIGGER refuse_ticket BEFORE INSERT ON tickets WHEN NEW.device_id = '${a.deviceId}'
-          BEGIN SELECT RAISE(ABORT, 'routing failed'); END`),
-      ),
-    );
+    // DDL goes straight to the writer connection: the write model (ADR 0203) refuses anything but
+    // reads and INSERT/UPDATE/DELETE inside store.write, so the trigger cannot be made through it.
+    const ddl = (q: string) => (node.deps.store as LibsqlStore).writerClient.execute(q);
+    await ddl(`CREATE TRIGGER refuse_ticket BEFORE INSERT ON tickets WHEN NEW.device_id = '${a.deviceId}'
+          BEGIN SELECT RAISE(ABORT, 'routing failed'); END`);
     await tick(a, 3, { freePct: 2 });
     expect(await ticketsOf(s, a.deviceId)).toHaveLength(0);
     const dev = await s.admin.get(`/api/v1/devices/${a.deviceId}`);
     expect(dev.body.reportsReceived).toBe(3);
     expect(dev.body.status).toBe('degraded');
-    await s.deps.store.write((tx) => tx.run(sql.raw('DROP TRIGGER refuse_ticket')));
-    const r = await windowsJob.run(s.deps, clock.now());
+    await ddl('DROP TRIGGER refuse_ticket');
+    const r = await windowsJob.run(node.deps, clock.now());
     expect(r.ticketsOpened).toBe(1);
     expect(await ticketsOf(s, a.deviceId)).toHaveLength(1);
   });

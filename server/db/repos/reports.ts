@@ -4,8 +4,16 @@
  * no per-row parameter binding in JS) and the report bodies are serialised once, by SQLite, from the
  * validated objects.
  */
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../store.js';
+import type { Slot, WriteTx } from '../write-model.js';
+
+/** A write given as SQL text, for `tx.guard`/`tx.returning` (rendered as drizzle would run it). */
+function raw(db: Db, q: SQL) {
+  const dialect = (db as unknown as { dialect: { sqlToQuery(s: SQL): { sql: string; params: unknown[] } } })
+    .dialect;
+  return { toSQL: () => dialect.sqlToQuery(q) };
+}
 
 export interface DeviceIngestRow {
   id: string;
@@ -86,11 +94,22 @@ export async function insertBatches(tx: Db, rows: readonly BatchRow[], receivedA
   }
 }
 
-export async function deleteBatches(tx: Db, ids: readonly string[]): Promise<void> {
-  if (ids.length === 0) return;
-  await tx.run(
-    sql`DELETE FROM report_batches WHERE id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`,
-  );
+/**
+ * Batches whose every report turned out to be stored already (a full replay): deleted at commit time,
+ * after the inserts, when no report row points into them. `[[batchId, deviceId, [seq, …]], …]`.
+ */
+export async function deleteUnusedBatches(
+  tx: Db,
+  rows: readonly [string, string, readonly number[]][],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.run(sql`
+    DELETE FROM report_batches WHERE id IN (
+      SELECT json_extract(b.value, '$[0]') FROM json_each(${JSON.stringify(rows)}) b
+      WHERE NOT EXISTS (
+        SELECT 1 FROM json_each(json_extract(b.value, '$[2]')) s
+        JOIN reports r ON r.device_id = json_extract(b.value, '$[1]') AND r.seq = s.value
+          AND r.batch_id = json_extract(b.value, '$[0]')))`);
 }
 
 const INSERT_KEYS = (rows: string, receivedAt: number) => sql`
@@ -112,17 +131,19 @@ export async function insertNewReports(
   if (rows.length > 0) await tx.run(INSERT_KEYS(JSON.stringify(rows), receivedAt));
 }
 
-/** Inserts report rows that may already be stored (replays, late spools); returns the `device|seq` keys that were new. */
-export async function insertMaybeStoredReports(
-  tx: Db,
+/**
+ * Inserts report rows that may already be stored (replays, late spools). Which were new is known
+ * after the commit: the slot's rows (`device_id`, `seq`) are the reports this write stored.
+ */
+export function insertMaybeStoredReports(
+  tx: WriteTx,
   rows: readonly ReportKey[],
   receivedAt: number,
-): Promise<Set<string>> {
-  if (rows.length === 0) return new Set();
-  const back = await tx.all<{ device_id: string; seq: number }>(
-    sql`${INSERT_KEYS(JSON.stringify(rows), receivedAt)} RETURNING device_id, seq`,
+): Slot<{ device_id: string; seq: number }> | undefined {
+  if (rows.length === 0) return undefined;
+  return tx.returning<{ device_id: string; seq: number }>(
+    raw(tx, sql`${INSERT_KEYS(JSON.stringify(rows), receivedAt)} RETURNING device_id, seq`),
   );
-  return new Set(back.map((b) => `${b.device_id}|${Number(b.seq)}`));
 }
 
 /** The stored bodies of some reports of a device (inline or inside their batch), by seq. */
@@ -139,31 +160,54 @@ export async function reportBodies(
   return new Map(rows.map((r) => [Number(r.seq), r.body === null ? null : JSON.parse(r.body)]));
 }
 
-/** `[id, received, status, activeFaults, lastSeq|null, latestReport|null, latestAtMs|null, peripheralsHash|null]` */
+/**
+ * `[id, received, status|null, activeFaults|null, lastSeq|null, latestReport|null, latestAtMs|null,
+ * peripheralsHash|null, maybeSeqs|null, maybeBatchIds|null]` — null keeps the stored value; `received`
+ * counts the reports known to be new, and the reports of `maybeSeqs` that this write's batches
+ * (`maybeBatchIds`) stored are counted at commit time.
+ */
 export type DeviceUpdate = [
   string,
   number,
-  string,
-  number,
+  string | null,
+  number | null,
   number | null,
   unknown,
   number | null,
   string | null,
+  number[] | null,
+  string[] | null,
 ];
 
-/** One statement updates every device of the group. */
-export async function updateIngestedDevices(
-  tx: Db,
+/** `[id, lastSeq, status, activeFaults, tokenHash]` as the write read them. */
+export type DeviceExpect = [string, number, string, number, string | null];
+
+/**
+ * One statement updates every device of the group, as a guard: only if EVERY device is still as the
+ * write read it (last seq, status, active faults, token, not revoked) — else nothing changes, the
+ * batch is undone and the group runs again on fresh data (another process took the same reports,
+ * revoked the token, or the silence sweep changed the device meanwhile).
+ */
+export function updateIngestedDevices(
+  tx: WriteTx,
   rows: readonly DeviceUpdate[],
+  expect: readonly DeviceExpect[],
   nowMs: number,
-): Promise<void> {
+): void {
   if (rows.length === 0) return;
-  await tx.run(sql`
+  const exp = JSON.stringify(expect);
+  tx.guard(
+    raw(
+      tx,
+      sql`
     UPDATE devices SET
       last_seen_at = ${nowMs},
-      reports_received = reports_received + v.n,
-      status = v.status,
-      active_faults = v.af,
+      reports_received = reports_received + v.n + CASE WHEN v.mseq IS NULL THEN 0 ELSE (
+        SELECT count(*) FROM reports r
+        WHERE r.device_id = v.id AND r.seq IN (SELECT value FROM json_each(v.mseq))
+          AND r.batch_id IN (SELECT value FROM json_each(v.mbatch))) END,
+      status = coalesce(v.status, devices.status),
+      active_faults = coalesce(v.af, devices.active_faults),
       last_seq = coalesce(v.seq, devices.last_seq),
       latest = coalesce(v.latest, devices.latest),
       latest_at = coalesce(v.latest_at, devices.latest_at),
@@ -172,16 +216,17 @@ export async function updateIngestedDevices(
     FROM (
       SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS n, json_extract(value, '$[2]') AS status,
         json_extract(value, '$[3]') AS af, json_extract(value, '$[4]') AS seq, json_extract(value, '$[5]') AS latest,
-        json_extract(value, '$[6]') AS latest_at, json_extract(value, '$[7]') AS ph
+        json_extract(value, '$[6]') AS latest_at, json_extract(value, '$[7]') AS ph,
+        json_extract(value, '$[8]') AS mseq, json_extract(value, '$[9]') AS mbatch
       FROM json_each(${JSON.stringify(rows)})
     ) AS v
-    WHERE devices.id = v.id`);
-}
-
-/** Takes a failed request's reports back out (its detection failed after the group insert). */
-export async function deleteReports(tx: Db, deviceId: string, seqs: readonly number[]): Promise<void> {
-  if (seqs.length === 0) return;
-  await tx.run(
-    sql`DELETE FROM reports WHERE device_id = ${deviceId} AND seq IN (SELECT value FROM json_each(${JSON.stringify(seqs)}))`,
+    WHERE devices.id = v.id AND (
+      SELECT count(*) FROM devices d, json_each(${exp}) e
+      WHERE d.id = json_extract(e.value, '$[0]') AND d.last_seq = json_extract(e.value, '$[1]')
+        AND d.status = json_extract(e.value, '$[2]') AND d.active_faults = json_extract(e.value, '$[3]')
+        AND d.token_hash IS json_extract(e.value, '$[4]') AND d.revoked_at IS NULL
+    ) = ${expect.length}`,
+    ),
+    'devices as read by ingest',
   );
 }
