@@ -17,13 +17,14 @@ import { type D1DatabaseLike, d1MigrationStatus, openD1Store } from './db/d1.js'
 import { libsqlMigrationStatus, openLibsqlWebStore } from './db/libsql-web.js';
 import { units } from './db/schema.js';
 import type { Store } from './db/store.js';
-import { type AppDeps, type Logger, systemClock } from './deps.js';
+import { type AppDeps, type Clock, type Logger, systemClock } from './deps.js';
 import { configFromEnv, parseEnv } from './env.js';
 import type { AppEnv } from './http/context.js';
 import { type ErrorCode, type Msg, problemBody } from './http/problem.js';
 import { runDueJobs } from './jobs/runner.js';
 import { jsonLogger } from './logger.js';
 import { Metrics } from './metrics.js';
+import { timingSafeEqual } from './security/crypto.js';
 import { bootstrap } from './services/bootstrap.js';
 
 /** Bindings: `DB` (D1) and every var/secret as a string. */
@@ -48,6 +49,32 @@ interface Isolate {
   app: Hono<AppEnv>;
   ready: boolean;
   preparing?: Promise<Readiness>;
+  testClock?: TestClock;
+}
+
+/**
+ * TEST SEAM — only when the `TEST_CLOCK_TOKEN` var is bound (never in wrangler.toml; the black-box
+ * suites in test/targets pass it as a binding): the isolate's clock stands still at the instant set by
+ * `PUT /__test/clock` (`Authorization: Bearer <token>`, JSON `{"at": "<ISO>"}` → 204), like the Node
+ * tests' ManualClock, and the cron handler runs at that instant. Before the first PUT it is the system
+ * clock. Without the var the route does not exist (404 like any unknown path) and nothing changes.
+ */
+class TestClock implements Clock {
+  at?: number;
+  constructor(readonly token: string) {}
+  now(): Date {
+    return this.at === undefined ? new Date() : new Date(this.at);
+  }
+}
+
+async function setTestClock(req: Request, c: TestClock): Promise<Response> {
+  if (req.method !== 'PUT') return new Response(null, { status: 405, headers: { allow: 'PUT' } });
+  if (!timingSafeEqual(req.headers.get('authorization') ?? '', `Bearer ${c.token}`))
+    return new Response(null, { status: 401 });
+  const at = Date.parse(((await req.json().catch(() => ({}))) as { at?: unknown }).at as string);
+  if (Number.isNaN(at)) return new Response('body: {"at": "<ISO instant>"}', { status: 400 });
+  c.at = at;
+  return new Response(null, { status: 204 });
 }
 
 let isolate: Isolate | undefined;
@@ -83,15 +110,16 @@ function build(env: WorkerEnv): Isolate {
       'Invalid configuration:\n  DB: bind a D1 database as DB in wrangler.toml, or set DATABASE_URL to a remote libSQL server',
     );
   }
+  const testClock = strings.TEST_CLOCK_TOKEN ? new TestClock(strings.TEST_CLOCK_TOKEN) : undefined;
   const deps: AppDeps = {
     store,
-    clock: systemClock,
+    clock: testClock ?? systemClock,
     config,
     logger,
     metrics: new Metrics(),
     migrationStatus,
   };
-  return { deps, app: createApp(deps), ready: false };
+  return { deps, app: createApp(deps), ready: false, testClock };
 }
 
 /** Migrations applied and the database initialised; checked once per isolate, through the database. */
@@ -166,6 +194,7 @@ export default {
         en: 'The server is misconfigured; an administrator finds the details in the Worker logs.',
       });
     const path = new URL(req.url).pathname;
+    if (s.testClock && path === '/__test/clock') return setTestClock(req, s.testClock);
     if (path !== '/healthz') {
       let state: Readiness | 'error';
       try {
@@ -202,7 +231,9 @@ export default {
         s.deps.logger.warn('scheduled: database not ready, jobs skipped', { cron: controller.cron });
         return;
       }
-      const outcomes = await runDueJobs(s.deps, new Date(controller.scheduledTime));
+      // The trigger's time, or the test clock's instant when the test seam is on (see TestClock).
+      const now = s.testClock ? s.testClock.now() : new Date(controller.scheduledTime);
+      const outcomes = await runDueJobs(s.deps, now);
       s.deps.logger.debug('scheduled: tick done', {
         cron: controller.cron,
         jobs: outcomes.length,

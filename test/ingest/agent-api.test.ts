@@ -1,23 +1,23 @@
 /**
  * The agent half of PROTOCOL.md over real HTTP: enrollment (expiry, uses, races, re-enrolment),
  * config with ETag, reports (idempotent, ordered, durable), and every bad input writing nothing.
+ * Black box: runs against the Node server and the Workers build (test/targets).
  */
 import { connect } from 'node:net';
-import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportBodies } from '../../server/db/repos/reports.js';
-import { ManualClock } from '../helpers/clock.js';
 import { createUnit } from '../helpers/factories.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { type SqlArg, startTarget, type Target, type TargetClock } from '../targets/index.js';
 import { enroll, enrollmentToken, report, send, useClock } from './agents.js';
 
-let s: TestServer;
-const clock = new ManualClock('2026-03-02T02:00:00Z');
-useClock(clock);
+let s: Target;
+let clock: TargetClock;
 let ward: { code: string };
 
 beforeAll(async () => {
-  s = await startTestServer({ clock });
+  s = await startTarget({ start: '2026-03-02T02:00:00Z' });
+  clock = s.clock;
+  useClock(clock);
   ward = await createUnit(s.admin, {
     code: '00004',
     name: 'Phường Ba Đình',
@@ -27,10 +27,8 @@ beforeAll(async () => {
 });
 afterAll(async () => s?.stop());
 
-async function count(table: string, where = sql`1`): Promise<number> {
-  const r = await s.deps.store.read.all<{ n: number }>(
-    sql`SELECT count(*) AS n FROM ${sql.raw(table)} WHERE ${where}`,
-  );
+async function count(table: string, where = '1', ...args: SqlArg[]): Promise<number> {
+  const r = await s.sql<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE ${where}`, ...args);
   return Number(r[0]!.n);
 }
 
@@ -52,7 +50,7 @@ describe('enrollment', () => {
     expect(r.body.config.intervalSec).toBe(60);
     expect(r.body.config.targets.map((t: { id: string }) => t.id)).toContain('dvc-quoc-gia');
     // Stored hashed: the token itself is nowhere in the database.
-    expect(await count('devices', sql`token_hash = ${r.body.agentToken}`)).toBe(0);
+    expect(await count('devices', 'token_hash = ?', r.body.agentToken)).toBe(0);
   });
 
   it('refuses unknown, expired and used-up tokens with 401', async () => {
@@ -61,7 +59,7 @@ describe('enrollment', () => {
     expect((await s.anon.post('/api/v1/agent/enroll', enrollBody(once, 'HW-ONCE-1'))).status).toBe(201);
     expect((await s.anon.post('/api/v1/agent/enroll', enrollBody(once, 'HW-ONCE-2'))).status).toBe(401);
     const soon = await enrollmentToken(s.admin, ward.code, { expiresInHours: 1 });
-    clock.advanceMinutes(61);
+    await clock.advanceMinutes(61);
     const before = await count('devices');
     expect((await s.anon.post('/api/v1/agent/enroll', enrollBody(soon, 'HW-LATE'))).status).toBe(401);
     expect(await count('devices')).toBe(before);
@@ -76,7 +74,7 @@ describe('enrollment', () => {
     );
     expect(results.filter((r) => r.status === 201)).toHaveLength(3);
     expect(results.filter((r) => r.status === 401)).toHaveLength(7);
-    expect(await count('devices', sql`hardware_id LIKE 'HW-RACE-%'`)).toBe(3);
+    expect(await count('devices', "hardware_id LIKE 'HW-RACE-%'")).toBe(3);
   });
 
   it('re-enrolling the same hardware keeps the device and revokes the old token', async () => {
@@ -166,10 +164,10 @@ describe('reports', () => {
     expect(r1.body).toEqual({ accepted: 3, duplicates: 0, lastSeq: 3 });
     const r2 = await send(a, batch);
     expect(r2.body).toEqual({ accepted: 0, duplicates: 3, lastSeq: 3 });
-    expect(await count('reports', sql`device_id = ${a.deviceId}`)).toBe(3);
-    expect(await count('report_batches', sql`device_id = ${a.deviceId}`)).toBe(1);
+    expect(await count('reports', 'device_id = ?', a.deviceId)).toBe(3);
+    expect(await count('report_batches', 'device_id = ?', a.deviceId)).toBe(1);
     // Each stored body is the validated report, readable by (device, seq).
-    const bodies = await reportBodies(s.deps.store.read, a.deviceId, [1, 2, 3]);
+    const bodies = await reportBodies(s.db, a.deviceId, [1, 2, 3]);
     expect((bodies.get(2) as { seq: number }).seq).toBe(2);
     const dev = await s.admin.get(`/api/v1/devices/${a.deviceId}`);
     expect(dev.body.lastSeq).toBe(3);
@@ -190,9 +188,9 @@ describe('reports', () => {
     expect(res.reduce((n, r) => n + r.body.accepted + r.body.duplicates, 0)).toBe(
       res.reduce((n, _r, i) => n + Math.min(30, i * 2 + 12) - i * 2, 0),
     );
-    expect(await count('reports', sql`device_id = ${a.deviceId}`)).toBe(30);
+    expect(await count('reports', 'device_id = ?', a.deviceId)).toBe(30);
     // One stored batch per request that brought something new; a full replay keeps none.
-    expect(await count('report_batches', sql`device_id = ${a.deviceId}`)).toBe(
+    expect(await count('report_batches', 'device_id = ?', a.deviceId)).toBe(
       res.filter((r) => r.body.accepted > 0).length,
     );
     const dev = await s.admin.get(`/api/v1/devices/${a.deviceId}`);
@@ -210,7 +208,7 @@ describe('reports', () => {
     expect(late.body).toEqual({ accepted: 2, duplicates: 0, lastSeq: 3 });
     const dev = await s.admin.get(`/api/v1/devices/${a.deviceId}`);
     expect(dev.body.latest.seq).toBe(3);
-    expect(await count('reports', sql`device_id = ${a.deviceId}`)).toBe(3);
+    expect(await count('reports', 'device_id = ?', a.deviceId)).toBe(3);
   });
 
   it('refuses bad input with the right status and writes nothing', async () => {
@@ -277,7 +275,7 @@ describe('reports', () => {
         ).toContain(path);
     }
     expect(await count('reports')).toBe(before);
-    expect(await count('report_batches', sql`device_id = ${a.deviceId}`)).toBe(0);
+    expect(await count('report_batches', 'device_id = ?', a.deviceId)).toBe(0);
     const dev = await s.admin.get(`/api/v1/devices/${a.deviceId}`);
     expect(dev.body.reportsReceived).toBe(0);
   });
@@ -291,7 +289,7 @@ describe('reports', () => {
     // Streamed without a content-length and never finished: the 413 must come while the body is
     // still arriving, i.e. the server stops reading at the limit instead of buffering everything.
     const answer = await new Promise<string>((resolve, reject) => {
-      const sock = connect(s.port, '127.0.0.1', () => {
+      const sock = connect(Number(new URL(s.url).port), '127.0.0.1', () => {
         sock.write(
           `POST /api/v1/agent/reports HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${a.token}\r\n` +
             'content-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n',
@@ -328,8 +326,8 @@ describe('reports', () => {
       reports: [{ ...report(a), deviceId: b.deviceId }],
     });
     expect(r.status).toBe(200);
-    expect(await count('reports', sql`device_id = ${b.deviceId}`)).toBe(0);
-    expect(await count('reports', sql`device_id = ${a.deviceId}`)).toBe(1);
+    expect(await count('reports', 'device_id = ?', b.deviceId)).toBe(0);
+    expect(await count('reports', 'device_id = ?', a.deviceId)).toBe(1);
   });
 
   it('exports ingest metrics', async () => {

@@ -1,15 +1,15 @@
 /**
  * The approval chain over HTTP: order, wrong-unit heads, separation of duties, rejection, deputies
  * (leave and vacancy), concurrent decisions and transitions (one wins, the other gets 409).
+ * Black box: runs against the Node server and the Workers build (test/targets).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../helpers/clock.js';
 import { createUnit, createUser } from '../helpers/factories.js';
 import type { ApiClient } from '../helpers/http.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startTarget, type Target, type TargetClock } from '../targets/index.js';
 
-let s: TestServer;
-const clock = new ManualClock('2026-03-02T02:00:00Z'); // Monday 09:00 in Hanoi
+let s: Target;
+let clock: TargetClock;
 type U = { user: { id: string; username: string }; client: ApiClient };
 let it1: U;
 let it2: U;
@@ -21,7 +21,8 @@ let viewer: U;
 let viewerNH: U;
 
 beforeAll(async () => {
-  s = await startTestServer({ clock });
+  s = await startTarget({ start: '2026-03-02T02:00:00Z' }); // Monday 09:00 in Hanoi
+  clock = s.clock;
   await createUnit(s.admin, { code: '00004', name: 'Phường Ba Đình', level: 'commune', parentCode: 'HN' });
   await createUnit(s.admin, { code: '00008', name: 'Phường Ngọc Hà', level: 'commune', parentCode: 'HN' });
   it1 = await createUser(s.admin, [{ role: 'it_staff', unitCode: 'HN' }]);
@@ -249,7 +250,7 @@ describe('deputies', () => {
 
     const id = await estimated(8_000_000);
     expect((await approve(dep.client, id)).status).toBe(404); // not yet a deputy: sees nothing
-    clock.advanceMinutes(61);
+    await clock.advanceMinutes(61);
     const r = await approve(dep.client, id, 'Duyệt thay');
     expect(r.status, r.text).toBe(200);
     expect(r.body.approvals[0]).toMatchObject({
@@ -264,7 +265,7 @@ describe('deputies', () => {
     expect(ev.data.asDeputyOf).toBe(headBD.user.id);
 
     const later = await estimated(8_000_000);
-    clock.advanceMinutes(120); // the delegation ended (sessions last 12 h, so the clock moves little)
+    await clock.advanceMinutes(120); // the delegation ended (sessions last 12 h, so the clock moves little)
     expect((await approve(dep.client, later)).status).toBe(404);
     expect((await approve(headBD.client, later)).status).toBe(200);
   });

@@ -2,19 +2,20 @@
  * Tickets over HTTP: manual tickets, listing (filters, scope, cursor pages), actions and their errors,
  * assignment to the handler's queue, waiting for parts, the tamper-evident timeline, the ticket-core
  * contract used by detection, and calendar corrections replaying SLA deadlines.
+ * Black box on both targets (test/targets); editing the database file and calling ticket-core run on
+ * the Node server only.
  */
 import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addWorkingMinutes, compileCalendar } from '../../server/domain/calendar.js';
 import { defaultCalendar } from '../../server/domain/calendar-defaults.js';
 import { openTicket, systemChange } from '../../server/services/ticket-core.js';
-import { ManualClock } from '../helpers/clock.js';
 import { createUnit, createUser } from '../helpers/factories.js';
 import type { ApiClient } from '../helpers/http.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { ADMIN_PASSWORD, startTarget, type Target, type TargetClock, targetKind } from '../targets/index.js';
 
-let s: TestServer;
-const clock = new ManualClock('2026-03-02T02:00:00Z'); // Monday 09:00 in Hanoi
+let s: Target;
+let clock: TargetClock;
 type U = { user: { id: string; username: string }; client: ApiClient };
 let it1: U;
 let it2: U;
@@ -25,7 +26,8 @@ let bdId: string;
 const HANOI = compileCalendar(defaultCalendar());
 
 beforeAll(async () => {
-  s = await startTestServer({ clock });
+  s = await startTarget({ start: '2026-03-02T02:00:00Z' }); // Monday 09:00 in Hanoi
+  clock = s.clock;
   bdId = (
     await createUnit(s.admin, { code: '00004', name: 'Phường Ba Đình', level: 'commune', parentCode: 'HN' })
   ).id;
@@ -100,7 +102,7 @@ describe('listing', () => {
   it('lists newest first in cursor pages, filtered, within scope', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
-      clock.advance(1000);
+      await clock.advance(1000);
       ids.push(
         (await open(it1.client, i % 2 ? '00008' : '00004', { category: i === 4 ? 'network' : 'peripheral' }))
           .body.id,
@@ -169,7 +171,7 @@ describe('actions', () => {
     expect(
       (await act(it1.client, id, { action: 'wait_parts', note: 'Chờ trục cuốn giấy' })).body.sla.clock,
     ).toBe('paused');
-    clock.advanceMinutes(120);
+    await clock.advanceMinutes(120);
     const resumed = await act(it1.client, id, { action: 'start' });
     expect(resumed.body.sla.clock).toBe('running');
     expect(resumed.body.sla.pausedMinutes).toBe(120);
@@ -219,15 +221,25 @@ describe('actions', () => {
 });
 
 describe('timeline tamper evidence', () => {
-  it('verifies the hash chain and detects an edited event', async () => {
+  /** A ticket with three events whose chain verifies, seen by its unit head and hidden from others. */
+  async function verifiedTicket(): Promise<string> {
     const id = (await open(headBD.client, '00004')).body.id;
     await act(it1.client, id, { action: 'acknowledge', note: 'ok' });
     await act(it1.client, id, { action: 'comment', note: 'Đã thay trục cuốn' });
     const v = await headBD.client.get(`/api/v1/tickets/${id}/verify`);
     expect(v.body).toMatchObject({ ok: true, events: 3 });
     expect((await headNH.client.get(`/api/v1/tickets/${id}/verify`)).status).toBe(404);
+    return id;
+  }
 
-    const db = createClient({ url: `file:${s.dbPath}` });
+  it('verifies the hash chain', async () => {
+    await verifiedTicket();
+  });
+
+  // Editing the stored timeline needs write access to the database file: the Node server's only.
+  it.runIf(targetKind === 'node')('detects an edited event', async () => {
+    const id = await verifiedTicket();
+    const db = createClient({ url: `file:${s.node!.dbPath}` });
     try {
       await db.execute({
         sql: `UPDATE ticket_events SET data = '{"note":"Chưa làm gì"}' WHERE ticket_id = ? AND seq = 3`,
@@ -246,9 +258,9 @@ describe('timeline tamper evidence', () => {
   });
 });
 
-describe('ticket-core contract (what detection calls)', () => {
+describe.runIf(targetKind === 'node')('ticket-core contract (what detection calls, in process)', () => {
   it('opens an agent ticket with evidence, auto-resolves, reopens; never loses an unroutable reading', async () => {
-    const deps = s.deps;
+    const deps = s.node!.deps;
     const system = { kind: 'system' as const, label: 'detector' };
     const { id } = await deps.store.write((tx) =>
       openTicket(tx, deps, {
@@ -295,9 +307,9 @@ describe('ticket-core contract (what detection calls)', () => {
 
 describe('calendar', () => {
   it('lets an administrator correct holidays as data; live tickets are replayed', async () => {
-    clock.set('2026-03-09T02:00:00Z'); // Monday 9 March, 09:00 Hanoi
+    await clock.set('2026-03-09T02:00:00Z'); // Monday 9 March, 09:00 Hanoi
     // Sessions are 12 h: sign in again after moving the clock a week.
-    const admin = await s.anon.login('admin', 'admin-password-for-tests');
+    const admin = await s.anon.login('admin', ADMIN_PASSWORD);
     const t = await admin.post('/api/v1/tickets', {
       unitCode: '00004',
       category: 'network',
