@@ -56,7 +56,9 @@ export async function readBodyLimited(c: Context, maxBytes: number): Promise<Uin
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
+      // Read (and drop) a bounded rest of the body before answering: a 413 sent while the client is
+      // still streaming resets its connection, and workerd fails the request outright.
+      await drain(reader, DRAIN_BYTES);
       throw tooLarge();
     }
     chunks.push(value);
@@ -69,6 +71,34 @@ export async function readBodyLimited(c: Context, maxBytes: number): Promise<Uin
     off += ch.byteLength;
   }
   return out;
+}
+
+/**
+ * How much more of a too-large body is read and dropped before the 413, and for how long at most
+ * (a body that never ends must still get its answer); then the stream is cancelled.
+ */
+const DRAIN_BYTES = 8 * 1024 * 1024;
+const DRAIN_MS = 250;
+
+async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, max: number): Promise<void> {
+  let left = max;
+  const until = Date.now() + DRAIN_MS;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<'late'>((r) => {
+    timer = setTimeout(() => r('late'), DRAIN_MS);
+  });
+  try {
+    while (left > 0 && Date.now() < until) {
+      const next = await Promise.race([reader.read(), late]);
+      if (next === 'late' || next.done) break;
+      left -= next.value.byteLength;
+    }
+    await reader.cancel();
+  } catch {
+    // The client went away: nothing to drain.
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });

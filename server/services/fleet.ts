@@ -9,7 +9,7 @@ import { and, count, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { DeviceStatus } from '../../shared/enums.js';
 import type { TicketView } from '../../shared/schemas/tickets.js';
 import { allUnitsInScope } from '../db/repos/unit-tree.js';
-import { scopeCondition, type UnitRow } from '../db/repos/units.js';
+import { scopeCondition, type UnitRow, underPath } from '../db/repos/units.js';
 import { devices, tickets, units } from '../db/schema.js';
 import type { Db } from '../db/store.js';
 import { scopeOf } from '../domain/scope.js';
@@ -56,7 +56,7 @@ export async function fleetHealth(
   opts: { problemsOnly?: boolean } = {},
 ): Promise<{ total: Health; children: UnitHealth[] }> {
   const deviceScope = scopeOf(p.grants, 'device.read');
-  const under = sql`${units.path} LIKE ${`${parent.path.replace(/[%_]/g, '')}%`}`;
+  const under = underPath(units.path, parent.path);
   const [inScope, byStatus, live] = await Promise.all([
     allUnitsInScope(db, deviceScope),
     db

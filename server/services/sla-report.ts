@@ -5,9 +5,9 @@
  * unit or category, with medians and p90 taken by window functions. Nothing per ticket leaves SQLite.
  * Scoped like tickets: the caller's `report.read` units, narrowed to one unit's subtree on request.
  */
-import { and, inArray, like, type SQL, sql } from 'drizzle-orm';
+import { and, inArray, type SQL, sql } from 'drizzle-orm';
 import type { SlaReportQuery } from '../../shared/schemas/reports.js';
-import { scopeCondition } from '../db/repos/units.js';
+import { scopeCondition, underPath } from '../db/repos/units.js';
 import { approvalSteps, tickets, units } from '../db/schema.js';
 import type { Db } from '../db/store.js';
 import type { AppDeps } from '../deps.js';
@@ -60,10 +60,7 @@ export async function slaReport(deps: AppDeps, p: UserPrincipal, q: SlaReportQue
       en: 'Your roles do not allow reading the SLA report for any unit.',
     });
   const unit = q.unit ? await unitForCaller(db, p, q.unit, 'report.read') : undefined;
-  const where = and(
-    scopeCondition(scope),
-    unit ? like(units.path, `${unit.path.replace(/[%_]/g, '')}%`) : undefined,
-  )!;
+  const where = and(scopeCondition(scope), unit ? underPath(units.path, unit.path) : undefined)!;
   const period = periodOfDays(q.from, q.to);
   const now = deps.clock.now().getTime();
   const key = q.by === 'unit' ? sql`${tickets.unitId}` : sql`${tickets.category}`;

@@ -8,6 +8,7 @@
 import { and, asc, count, eq, gt, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { TicketStatus } from '../../shared/enums.js';
 import type { TicketView } from '../../shared/schemas/tickets.js';
+import { pathIsUnder } from '../db/repos/units.js';
 import { deputies, roleGrants, tickets, units, users } from '../db/schema.js';
 import type { Db } from '../db/store.js';
 import { decodeCursor, encodeCursor } from '../http/pagination.js';
@@ -166,7 +167,7 @@ export async function assignCandidates(
   const reaches = (unitId: SQL | typeof roleGrants.unitId, path: typeof units.path): SQL =>
     ticket.handlerRole === 'unit_head'
       ? sql`${unitId} = ${ticket.handlerUnitId}`
-      : sql`${handlerUnit.path} LIKE ${path} || '%'`;
+      : pathIsUnder(handlerUnit.path, path);
   const own = await db
     .select({ id: users.id, username: users.username, displayName: users.displayName })
     .from(roleGrants)

@@ -5,7 +5,7 @@
  * apply a conditional update (`WHERE version = ? AND status = ?`; a lost race is a 409), append the
  * timeline event and replay the SLA.
  */
-import { and, asc, desc, eq, inArray, like, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { TicketStatus } from '../../shared/enums.js';
 import type {
   ApprovalStepView,
@@ -14,7 +14,7 @@ import type {
   TicketView,
 } from '../../shared/schemas/tickets.js';
 import { eventRows, stepsOf, type TicketSet, TicketWork, ticketById } from '../db/repos/tickets.js';
-import { codesOf, scopeCondition, unitByCode, unitById } from '../db/repos/units.js';
+import { codesOf, scopeCondition, underPath, unitByCode, unitById } from '../db/repos/units.js';
 import { grantsOf, userById } from '../db/repos/users.js';
 import { approvalSteps, devices, tickets, units, users } from '../db/schema.js';
 import type { Db, WriteTx } from '../db/store.js';
@@ -242,7 +242,7 @@ export async function filterConditions(
   if (q.unit) {
     const u = await unitByCode(db, q.unit);
     if (!u) return undefined;
-    conds.push(like(units.path, `${u.path}%`));
+    conds.push(underPath(units.path, u.path));
   }
   if (q.mine === '1' || q.mine === 'true') conds.push(mineCondition(p));
   return conds;

@@ -2,7 +2,7 @@
  * Creating, reading, moving and archiving units, with the level rule and the active matrix's
  * resolvability. Archiving is refused while anything still lives there (docs/adr/0702-unit-archiving.md).
  */
-import { and, eq, isNull, like, type SQL, sql } from 'drizzle-orm';
+import { and, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import type { UnitCreate, UnitUpdate, UnitView } from '../../shared/schemas/units.js';
 import {
   allUnits,
@@ -13,6 +13,7 @@ import {
   rootUnit,
   treeStamp,
   type UnitRow,
+  underPath,
   unitByCode,
   unitView,
 } from '../db/repos/units.js';
@@ -198,7 +199,7 @@ export async function updateUnit(
           depth: sql`${units.depth} + ${depth - unit.depth}`,
           updatedAt: now,
         })
-        .where(and(like(units.path, `${unit.path}%`)));
+        .where(underPath(units.path, unit.path));
     }
     const patch = {
       ...(input.name !== undefined ? { name: input.name } : {}),

@@ -108,4 +108,26 @@ describe('two server processes, one database', () => {
       client.close();
     }
   }, 60_000);
+
+  it('number manual tickets opened at once through both processes without a collision or a failure', async () => {
+    const [a, b] = await Promise.all(urls.map((u) => new ApiClient(u).login('admin', PASSWORD)));
+    const before = Number((await a!.get('/api/v1/tickets?limit=1')).body.items[0]?.number ?? 0);
+    const n = 40;
+    const res = await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        (i % 2 ? a! : b!).post('/api/v1/tickets', {
+          unitCode: '00070',
+          category: 'peripheral',
+          severity: 'major',
+          title: `Máy quét hồ sơ lỗi #${i}`,
+        }),
+      ),
+    );
+    // Numbers are assigned inside the INSERT at commit, under the database's write lock: never max+1
+    // computed by one process while the other commits the same number.
+    expect(res.map((r) => r.status)).toEqual(Array(n).fill(201));
+    const numbers = res.map((r) => r.body.number as number).sort((x, y) => x - y);
+    expect(new Set(numbers).size).toBe(n);
+    expect(numbers[0]).toBeGreaterThan(before);
+  }, 60_000);
 });

@@ -3,7 +3,7 @@ import { and, asc, desc, eq, getTableColumns, gt, sql } from 'drizzle-orm';
 import type { Scope } from '../../domain/scope.js';
 import { deviceInventoryChanges, devices, peripheralsSeen, units } from '../schema.js';
 import type { Db } from '../store.js';
-import { scopeCondition } from './units.js';
+import { scopeCondition, underPath } from './units.js';
 
 /** A device row without its inventory (tens of KiB each: read only for one device, `inventoryOf`). */
 export type DeviceRow = Omit<typeof devices.$inferSelect, 'inventory'>;
@@ -38,7 +38,7 @@ export async function listDevices(
     .where(
       and(
         scopeCondition(scope),
-        opts.underPath ? sql`${units.path} LIKE ${`${opts.underPath.replace(/[%_]/g, '')}%`}` : undefined,
+        opts.underPath ? underPath(units.path, opts.underPath) : undefined,
         opts.status ? eq(devices.status, opts.status) : undefined,
         opts.afterId ? gt(devices.id, opts.afterId) : undefined,
       ),

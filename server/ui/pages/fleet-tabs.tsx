@@ -1,5 +1,5 @@
 /** The tabs of the fleet pages (health, maintenance windows), shared by them without importing each other. */
-import { Breadcrumbs, Layout, PageHead, Tabs } from '../components/layout.js';
+import { Tabs } from '../components/layout.js';
 import type { PageCtx } from '../page-context.js';
 
 export function FleetTabs({ ctx, current }: { ctx: PageCtx; current: 'health' | 'windows' }) {

@@ -11,7 +11,7 @@ import type { UnitRow } from '../../db/repos/units.js';
 import type { Health, UnitHealth } from '../../services/fleet.js';
 import { Badge, DeviceStatusBadge, SeverityBadge, TicketStatusBadge } from '../components/badge.js';
 import { EmptyState } from '../components/flash.js';
-import { Breadcrumbs, Layout, PageHead, Tabs } from '../components/layout.js';
+import { Breadcrumbs, Layout, PageHead } from '../components/layout.js';
 import { type Column, DataTable } from '../components/table.js';
 import { NextDeadline, ticketHref } from '../components/tickets.js';
 import { formatDateTime, formatDuration, formatNumber } from '../format.js';
