@@ -111,6 +111,7 @@ export async function openLibsqlStore(opts: LibsqlOptions): Promise<LibsqlStore>
         {
           begin: (rec) => recordingLibsqlDb(readerClient, rec),
           commit: (stmts) => writer.commit(stmts),
+          exclusive: (work) => writer.exclusive((commit) => work((stmts) => commit(stmts))),
           stats,
           ...hooks,
         },

@@ -61,6 +61,8 @@ interface Pending {
   stmts: Stmt[];
   resolve: (v: StmtResult[]) => void;
   reject: (e: unknown) => void;
+  /** An exclusive turn (see `exclusive`): the writer runs it alone, nothing else commits meanwhile. */
+  turn?: () => Promise<void>;
 }
 
 /** After pending I/O callbacks (setImmediate on Node; a zero timeout where it does not exist). */
@@ -115,20 +117,59 @@ export class GroupCommitWriter {
   commit(stmts: Stmt[]): Promise<StmtResult[]> {
     return new Promise<StmtResult[]>((resolve, reject) => {
       this.queue.push({ stmts, resolve, reject });
-      if (!this.draining) {
-        this.draining = true;
-        // Start on the next turn, not now: a local libSQL file runs every statement synchronously,
-        // so a drain started here would commit this batch alone before any other request of the
-        // same I/O turn could join the group.
-        nextTurn(() => void this.drain());
-      }
+      this.kick();
     });
+  }
+
+  /**
+   * Runs `work` (a use case's reads and its commit) while this writer commits nothing else, so a
+   * use case that lost a guard to a writer of this same process cannot lose again to one: on a hot
+   * row (sixteen people commenting one ticket) every loser re-runs once, in turn, instead of all of
+   * them losing to each other group after group. Another process can still win; then it re-runs.
+   */
+  exclusive<T>(work: (commit: (stmts: Stmt[]) => Promise<StmtResult[]>) => Promise<T>): Promise<T> {
+    // The turn's own commits go straight to the database: the drain loop is waiting for the turn.
+    const direct = (stmts: Stmt[]) =>
+      new Promise<StmtResult[]>((resolve, reject) => void this.commitGroup([{ stmts, resolve, reject }]));
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({
+        stmts: [],
+        resolve: () => {},
+        reject: () => {},
+        turn: async () => {
+          try {
+            resolve(await work(direct));
+          } catch (e) {
+            reject(e);
+          }
+        },
+      });
+      this.kick();
+    });
+  }
+
+  private kick(): void {
+    if (!this.draining) {
+      this.draining = true;
+      // Start on the next turn, not now: a local libSQL file runs every statement synchronously,
+      // so a drain started here would commit this batch alone before any other request of the
+      // same I/O turn could join the group.
+      nextTurn(() => void this.drain());
+    }
   }
 
   private async drain(): Promise<void> {
     try {
       while (this.queue.length > 0) {
-        const group = this.queue.splice(0, this.maxGroup);
+        const head = this.queue[0]!;
+        if (head.turn) {
+          this.queue.shift();
+          await head.turn();
+          continue;
+        }
+        // A group runs up to the next exclusive turn, which then waits for the group's commit.
+        const stop = this.queue.findIndex((p) => p.turn);
+        const group = this.queue.splice(0, Math.min(this.maxGroup, stop < 0 ? this.queue.length : stop));
         await this.commitGroup(group);
         // Let the requests that arrived meanwhile reach the queue before taking the next group.
         if (this.queue.length > 0) await new Promise<void>((r) => nextTurn(r));

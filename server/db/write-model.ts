@@ -228,11 +228,18 @@ export interface WriteStats {
   constraintRetries: number;
 }
 
+export type CommitFn = (stmts: Stmt[], label: string) => Promise<StmtResult[]>;
+
 export interface RunWriteDeps {
   /** A fresh recording drizzle database for one attempt. */
   begin(rec: Recorder): Db;
   /** Commits the statements atomically; throws GuardLost or the engine's error. */
-  commit(stmts: Stmt[], label: string): Promise<StmtResult[]>;
+  commit: CommitFn;
+  /**
+   * Where the engine can (one process's single writer), runs a re-run while nothing else of this
+   * process commits, with a commit of its own: a loser to a writer of this process re-runs once.
+   */
+  exclusive?<T>(work: (commit: CommitFn) => Promise<T>): Promise<T>;
   stats: WriteStats;
   onRetry?(label: string, attempt: number, why: string): void;
   onHint?(msg: string, table: string): void;
@@ -242,41 +249,60 @@ function isGuardLoss(e: unknown): boolean {
   return e instanceof GuardLost || GUARD_FAILURE.test(messageOf(e));
 }
 
+type Attempt<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** One attempt: run `fn`, commit its batch; a refused commit comes back as a value, anything else throws. */
+async function attempt<T>(
+  d: RunWriteDeps,
+  fn: (tx: WriteTx) => Promise<T>,
+  label: string,
+  commit: CommitFn,
+): Promise<Attempt<T>> {
+  const rec = new Recorder(d.onHint);
+  const tx = writeTx(d.begin(rec), rec);
+  const value = await fn(tx);
+  if (rec.stmts.length === 0) return { ok: true, value };
+  try {
+    const results = await commit(rec.stmts, label);
+    d.stats.commits++;
+    rec.fill(results);
+    return { ok: true, value };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
 /** The retry loop every engine shares: run `fn`, commit its batch, re-run on a lost guard or key. */
 export async function runWrite<T>(
   d: RunWriteDeps,
   fn: (tx: WriteTx) => Promise<T>,
   label: string,
 ): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    const rec = new Recorder(d.onHint);
-    const tx = writeTx(d.begin(rec), rec);
-    const value = await fn(tx);
-    if (rec.stmts.length === 0) return value;
-    try {
-      const results = await d.commit(rec.stmts, label);
-      d.stats.commits++;
-      rec.fill(results);
-      return value;
-    } catch (e) {
-      const guard = isGuardLoss(e);
-      // A unique key taken between fn's read and the commit: fn sees the row on the next attempt.
-      const constraint = !guard && CONSTRAINT_FAILURE.test(messageOf(e));
-      if (guard) d.stats.lostGuards++;
-      if ((guard || constraint) && attempt < MAX_ATTEMPTS) {
-        d.stats.retries++;
-        if (constraint) d.stats.constraintRetries++;
-        d.onRetry?.(label, attempt, messageOf(e));
-        await backoff(attempt);
-        continue;
-      }
-      if (guard)
-        throw new ApiError('conflict', {
-          vi: 'Dữ liệu vừa được người khác thay đổi nhiều lần liên tiếp; hãy tải lại rồi thử lại.',
-          en: 'The data kept being changed by someone else; reload and try again.',
-        });
-      throw e;
+  for (let n = 1; ; n++) {
+    const r =
+      n > 1 && d.exclusive
+        ? await d.exclusive((commit) => attempt(d, fn, label, commit))
+        : await attempt(d, fn, label, d.commit);
+    if (r.ok) return r.value;
+    const e = r.error;
+    const guard = isGuardLoss(e);
+    // A unique key taken between fn's read and the commit: fn sees the row on the next attempt.
+    const constraint = !guard && CONSTRAINT_FAILURE.test(messageOf(e));
+    if (!guard && !constraint) throw e;
+    if (guard) d.stats.lostGuards++;
+    if (n < MAX_ATTEMPTS) {
+      d.stats.retries++;
+      if (constraint) d.stats.constraintRetries++;
+      d.onRetry?.(label, n, messageOf(e));
+      // The single writer serialises the re-run already; elsewhere, spread colliding writers out.
+      if (!d.exclusive) await backoff(n);
+      continue;
     }
+    if (guard || constraint)
+      throw new ApiError('conflict', {
+        vi: 'Dữ liệu vừa được người khác thay đổi nhiều lần liên tiếp; hãy tải lại rồi thử lại.',
+        en: 'The data kept being changed by someone else; reload and try again.',
+      });
   }
 }
 
