@@ -1,25 +1,17 @@
 /** The group-commit writer (atomic per request, isolated failures, many requests per commit) and the write model's cases on a libSQL file. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LibsqlStore, openLibsqlStore } from '../../server/db/libsql.js';
-import { applyMigrations } from '../../server/db/migrate.js';
+import type { LibsqlStore } from '../../server/db/libsql.js';
 import { meta } from '../../server/db/schema.js';
-import { MIGRATIONS_DIR } from '../../server/start.js';
+import { migratedStore } from '../helpers/db.js';
 import { writeModelCases } from './write-model-cases.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'onestop-store-'));
 let store: LibsqlStore;
+let close: () => Promise<void>;
 beforeAll(async () => {
-  store = await openLibsqlStore({ url: `file:${join(dir, 'db.sqlite')}` });
-  await applyMigrations(store.writerClient, MIGRATIONS_DIR);
+  ({ store, close } = await migratedStore('store'));
 });
-afterAll(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(async () => close?.());
 
 const get = async (key: string) => (await store.read.select().from(meta).where(eq(meta.key, key)))[0]?.value;
 

@@ -3,27 +3,19 @@
  * the write, one guarded statement per changed row at commit, mark/undo of one device's work, and a
  * row changed by another writer meanwhile making the write run again on fresh data.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LibsqlStore, openLibsqlStore } from '../../server/db/libsql.js';
-import { applyMigrations } from '../../server/db/migrate.js';
+import type { LibsqlStore } from '../../server/db/libsql.js';
 import { type FaultRow, FaultWork } from '../../server/db/repos/faults.js';
 import { faults } from '../../server/db/schema.js';
-import { MIGRATIONS_DIR } from '../../server/start.js';
+import { migratedStore } from '../helpers/db.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'onestop-faultwork-'));
 let store: LibsqlStore;
+let close: () => Promise<void>;
 beforeAll(async () => {
-  store = await openLibsqlStore({ url: `file:${join(dir, 'db.sqlite')}` });
-  await applyMigrations(store.writerClient, MIGRATIONS_DIR);
+  ({ store, close } = await migratedStore('faultwork'));
 });
-afterAll(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(async () => close?.());
 
 const at = new Date('2026-03-02T02:00:00Z');
 const row = (fp: string, deviceId: string, o: Partial<FaultRow> = {}): FaultRow => ({

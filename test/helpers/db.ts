@@ -1,6 +1,12 @@
 /** Database probes for tests: "nothing written" is checked by comparing every table's row count. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
+import { type LibsqlStore, openLibsqlStore } from '../../server/db/libsql.js';
+import { applyMigrations } from '../../server/db/migrate.js';
 import type { AppDeps } from '../../server/deps.js';
+import { MIGRATIONS_DIR } from '../../server/start.js';
 
 export async function tableCounts(deps: AppDeps): Promise<Record<string, number>> {
   const db = deps.store.read;
@@ -32,4 +38,21 @@ export async function expectNothingWritten(
     const diff = Object.keys(after).filter((k) => before[k] !== after[k]);
     throw new Error(`rows were written to: ${diff.map((k) => `${k} ${before[k]}→${after[k]}`).join(', ')}`);
   }
+}
+
+/**
+ * A store over a fresh, migrated libSQL file in a temp folder, for tests of the store and the
+ * repositories below the HTTP layer; `close()` removes the folder.
+ */
+export async function migratedStore(prefix: string): Promise<{ store: LibsqlStore; close(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), `onestop-${prefix}-`));
+  const store = await openLibsqlStore({ url: `file:${join(dir, 'db.sqlite')}` });
+  await applyMigrations(store.writerClient, MIGRATIONS_DIR);
+  return {
+    store,
+    close: async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

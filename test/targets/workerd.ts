@@ -13,11 +13,10 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { inject } from 'vitest';
-import { unstable_startWorker } from 'wrangler';
 import { ApiClient } from '../helpers/http.js';
 import { ADMIN_PASSWORD } from '../helpers/server.js';
 import { d1Dir } from '../workers/local-d1.js';
-import { quietWrangler, WRANGLER_TOML } from '../workers/wrangler-env.js';
+import { quietWrangler, startLocalWorker } from '../workers/wrangler-env.js';
 import { jobsFailed, type Target } from './index.js';
 import { localD1File, openInspector } from './inspect.js';
 
@@ -40,23 +39,8 @@ export async function startWorkerdTarget(o: { start: string; env: Record<string,
     ...o.env,
     TEST_CLOCK_TOKEN: token,
   };
-  const worker = await unstable_startWorker({
-    config: WRANGLER_TOML,
-    envFiles: [],
-    bindings: Object.fromEntries(
-      Object.entries(vars).map(([k, value]) => [k, { type: 'plain_text' as const, value }]),
-    ),
-    dev: {
-      remote: false,
-      persist: dir,
-      server: { hostname: '127.0.0.1', port: 0 },
-      inspector: false,
-      watch: false,
-      // Warnings and errors only: the worker's error log lines and a crash of workerd show in the output.
-      logLevel: 'warn',
-      testScheduled: true,
-    },
-  });
+  // Warnings and errors only: the worker's error log lines and a crash of workerd show in the output.
+  const worker = await startLocalWorker(dir, vars, { logLevel: 'warn', testScheduled: true });
   let stopped = false;
   const stop = async () => {
     if (stopped) return;

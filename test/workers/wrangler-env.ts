@@ -18,3 +18,32 @@ export function quietWrangler(): NodeJS.ProcessEnv {
   mkdirSync(process.env.XDG_CONFIG_HOME, { recursive: true });
   return process.env;
 }
+
+/**
+ * The real worker (wrangler.toml → server/worker.ts) in local workerd over the local D1 persisted in
+ * `persist`, on a free loopback port, with `vars` as plain-text bindings. Tests, the target harness
+ * and the benchmarks start it the same way.
+ */
+export async function startLocalWorker(
+  persist: string,
+  vars: Record<string, string>,
+  opts: { logLevel?: 'none' | 'warn'; testScheduled?: boolean } = {},
+) {
+  const { unstable_startWorker } = await import('wrangler');
+  return unstable_startWorker({
+    config: WRANGLER_TOML,
+    envFiles: [],
+    bindings: Object.fromEntries(
+      Object.entries(vars).map(([k, value]) => [k, { type: 'plain_text' as const, value }]),
+    ),
+    dev: {
+      remote: false,
+      persist,
+      server: { hostname: '127.0.0.1', port: 0 },
+      inspector: false,
+      watch: false,
+      logLevel: opts.logLevel ?? 'warn',
+      ...(opts.testScheduled ? { testScheduled: true } : {}),
+    },
+  });
+}

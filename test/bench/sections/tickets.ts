@@ -9,9 +9,8 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { unstable_startWorker } from 'wrangler';
 import { ApiClient } from '../../helpers/http.js';
-import { quietWrangler, ROOT, WRANGLER_BIN, WRANGLER_TOML } from '../../workers/wrangler-env.js';
+import { quietWrangler, ROOT, startLocalWorker, WRANGLER_BIN } from '../../workers/wrangler-env.js';
 import { median, percentile } from '../stats.js';
 
 const PASSWORD = 'mật-khẩu-đo-hiệu-năng';
@@ -271,22 +270,11 @@ async function workerdPart(): Promise<void> {
         stdio: 'ignore',
       },
     );
-    const worker = await unstable_startWorker({
-      config: WRANGLER_TOML,
-      envFiles: [],
-      bindings: {
-        ADMIN_PASSWORD: { type: 'plain_text', value: PASSWORD },
-        PASSWORD_ITERATIONS: { type: 'plain_text', value: '1000' },
-      },
-      dev: {
-        remote: false,
-        persist: dir,
-        server: { hostname: '127.0.0.1', port: 0 },
-        inspector: false,
-        watch: false,
-        logLevel: 'none',
-      },
-    });
+    const worker = await startLocalWorker(
+      dir,
+      { ADMIN_PASSWORD: PASSWORD, PASSWORD_ITERATIONS: '1000' },
+      { logLevel: 'none' },
+    );
     await worker.ready;
     const url = (await worker.url).toString().replace(/\/$/, '');
     for (let i = 0; i < 300; i++)

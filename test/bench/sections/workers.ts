@@ -7,11 +7,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { unstable_startWorker } from 'wrangler';
 import { loadHanoiUnits } from '../../../agent/simulate/hanoi-units.js';
 import { ApiClient } from '../../helpers/http.js';
 import { startTestServer } from '../../helpers/server.js';
-import { quietWrangler, ROOT, WRANGLER_BIN, WRANGLER_TOML } from '../../workers/wrangler-env.js';
+import { quietWrangler, ROOT, startLocalWorker, WRANGLER_BIN } from '../../workers/wrangler-env.js';
 
 const ADMIN_PASSWORD = 'mật-khẩu-đo-hiệu-năng';
 const ROUNDS = 200;
@@ -64,19 +63,7 @@ export async function run(): Promise<void> {
       },
     );
     const t0 = performance.now();
-    const worker = await unstable_startWorker({
-      config: WRANGLER_TOML,
-      envFiles: [],
-      bindings: { ADMIN_PASSWORD: { type: 'plain_text', value: ADMIN_PASSWORD } },
-      dev: {
-        remote: false,
-        persist: dir,
-        server: { hostname: '127.0.0.1', port: 0 },
-        inspector: false,
-        watch: false,
-        logLevel: 'none',
-      },
-    });
+    const worker = await startLocalWorker(dir, { ADMIN_PASSWORD }, { logLevel: 'none' });
     await worker.ready;
     const tReady = performance.now();
     const anon = new ApiClient((await worker.url).toString().replace(/\/$/, ''));
