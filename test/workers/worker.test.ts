@@ -7,38 +7,19 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { unstable_startWorker } from 'wrangler';
 import { createUnit, createUser } from '../helpers/factories.js';
 import { ApiClient } from '../helpers/http.js';
 import { d1Dir } from './local-d1.js';
-import { quietWrangler, ROOT, WRANGLER_BIN, WRANGLER_TOML } from './wrangler-env.js';
+import { quietWrangler, ROOT, startLocalWorker, WRANGLER_BIN } from './wrangler-env.js';
 
 const ADMIN_PASSWORD = 'mật-khẩu-quản-trị-workers';
 
-type Worker = Awaited<ReturnType<typeof unstable_startWorker>>;
+type Worker = Awaited<ReturnType<typeof startLocalWorker>>;
 
 async function startWorker(persist: string, vars: Record<string, string> = {}) {
-  const worker = await unstable_startWorker({
-    config: WRANGLER_TOML,
-    envFiles: [],
-    bindings: Object.fromEntries(
-      Object.entries({ LOG_LEVEL: 'warn', ...vars }).map(([k, value]) => [
-        k,
-        { type: 'plain_text' as const, value },
-      ]),
-    ),
-    dev: {
-      remote: false,
-      persist,
-      server: { hostname: '127.0.0.1', port: 0 },
-      inspector: false,
-      watch: false,
-      // Warnings and errors only: a crash of workerd shows in the test output.
-      logLevel: 'warn',
-      // Serves GET /__scheduled (wrangler's Worker.scheduled() looks in the wrong Miniflare in 4.86).
-      testScheduled: true,
-    },
-  });
+  // Warnings and errors only: a crash of workerd shows in the test output. testScheduled serves
+  // GET /__scheduled (wrangler's Worker.scheduled() looks in the wrong Miniflare in 4.86).
+  const worker = await startLocalWorker(persist, { LOG_LEVEL: 'warn', ...vars }, { testScheduled: true });
   await worker.ready;
   const url = (await worker.url).toString().replace(/\/$/, '');
   // `ready` can resolve before workerd serves the bundle: wait for the first answer (bounded).

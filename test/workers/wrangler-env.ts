@@ -3,6 +3,7 @@
  * update check (it comes with the banner), no Cloudflare request-metadata fetch, its config and
  * caches inside the project (`.xdg/`, ignored).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -46,4 +47,17 @@ export async function startLocalWorker(
       ...(opts.testScheduled ? { testScheduled: true } : {}),
     },
   });
+}
+
+/** Applies migrations/ to a local D1 persisted in `dir` with the real command (as a new user would). */
+export function migrateLocalD1(dir: string): void {
+  execFileSync(
+    process.execPath,
+    [WRANGLER_BIN, 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', dir],
+    {
+      cwd: ROOT,
+      env: { ...quietWrangler(), CI: 'true' },
+      stdio: 'ignore',
+    },
+  );
 }

@@ -5,12 +5,12 @@
  * report, one at a time, in local workerd over D1 next to Node. Loopback only; bounded counts.
  * `BENCH_TICKETS_SECONDS` (default 8) sets each Node run's length.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiClient } from '../../helpers/http.js';
-import { quietWrangler, ROOT, startLocalWorker, WRANGLER_BIN } from '../../workers/wrangler-env.js';
+import { migrateLocalD1, quietWrangler, ROOT, startLocalWorker } from '../../workers/wrangler-env.js';
 import { median, percentile } from '../stats.js';
 
 const PASSWORD = 'mật-khẩu-đo-hiệu-năng';
@@ -261,15 +261,7 @@ async function workerdPart(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'onestop-bench-wk-'));
   const ndir = mkdtempSync(join(tmpdir(), 'onestop-bench-nd-'));
   try {
-    execFileSync(
-      process.execPath,
-      [WRANGLER_BIN, 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', dir],
-      {
-        cwd: ROOT,
-        env: { ...process.env, CI: 'true' },
-        stdio: 'ignore',
-      },
-    );
+    migrateLocalD1(dir);
     const worker = await startLocalWorker(
       dir,
       { ADMIN_PASSWORD: PASSWORD, PASSWORD_ITERATIONS: '1000' },

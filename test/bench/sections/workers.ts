@@ -1,16 +1,10 @@
-/**
- * The Workers build in local workerd over local D1, next to the Node server over libSQL:
- * cold start (start → first 200), first API request (bootstrap), sign-in, and the latency of
- * GET /api/v1/units with Hanoi's 126 communes loaded. Sequential requests, bounded counts.
- */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadHanoiUnits } from '../../../agent/simulate/hanoi-units.js';
 import { ApiClient } from '../../helpers/http.js';
 import { startTestServer } from '../../helpers/server.js';
-import { quietWrangler, ROOT, startLocalWorker, WRANGLER_BIN } from '../../workers/wrangler-env.js';
+import { migrateLocalD1, quietWrangler, startLocalWorker } from '../../workers/wrangler-env.js';
 
 const ADMIN_PASSWORD = 'mật-khẩu-đo-hiệu-năng';
 const ROUNDS = 200;
@@ -53,15 +47,7 @@ export async function run(): Promise<void> {
   quietWrangler();
   const dir = mkdtempSync(join(tmpdir(), 'onestop-bench-wk-'));
   try {
-    execFileSync(
-      process.execPath,
-      [WRANGLER_BIN, 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', dir],
-      {
-        cwd: ROOT,
-        env: { ...process.env, CI: 'true' },
-        stdio: 'ignore',
-      },
-    );
+    migrateLocalD1(dir);
     const t0 = performance.now();
     const worker = await startLocalWorker(dir, { ADMIN_PASSWORD }, { logLevel: 'none' });
     await worker.ready;
