@@ -14,7 +14,8 @@
  * Awaiting a write with `.returning()` directly, nested transactions and savepoints are refused: they
  * would mean different things on different engines.
  */
-import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import { is, SQL } from 'drizzle-orm';
+import { type BaseSQLiteDatabase, SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core';
 import { ApiError } from '../errors.js';
 import type * as schema from './schema.js';
 
@@ -57,9 +58,13 @@ export class GuardLost extends Error {
   }
 }
 
-/** Something drizzle can turn into SQL (`insert/update/delete` builders and `sql` templates wrapped by them). */
-export interface Buildable {
-  toSQL(): { sql: string; params: unknown[] };
+/** A write to record: a drizzle `insert/update/delete` builder, or a `sql` template of one. */
+export type Buildable = { toSQL(): { sql: string; params: unknown[] } } | SQL;
+
+/** Renders `sql` templates exactly as drizzle's SQLite drivers do (builders render themselves). */
+const dialect = new SQLiteAsyncDialect();
+function toQuery(q: Buildable): { sql: string; params: unknown[] } {
+  return is(q, SQL) ? dialect.sqlToQuery(q) : q.toSQL();
 }
 
 export interface WriteOps {
@@ -127,12 +132,12 @@ export class Recorder {
     const rec = this;
     return {
       guard(q, name = 'guard') {
-        const { sql, params } = q.toSQL();
+        const { sql, params } = toQuery(q);
         if (classifySql(sql) !== 'write') throw new Error('write model: tx.guard() takes a write');
         rec.push({ sql, args: params, guard: name });
       },
       returning<T>(q: Buildable) {
-        const { sql, params } = q.toSQL();
+        const { sql, params } = toQuery(q);
         if (classifySql(sql) !== 'write') throw new Error('write model: tx.returning() takes a write');
         const slot = new Slot<T>();
         rec.slots.push(slot as Slot<unknown>);
@@ -140,7 +145,7 @@ export class Recorder {
         return slot;
       },
       add(q) {
-        const { sql, params } = q.toSQL();
+        const { sql, params } = toQuery(q);
         if (classifySql(sql) !== 'write') throw new Error('write model: tx.add() takes a write');
         rec.push({ sql, args: params });
       },

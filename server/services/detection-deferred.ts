@@ -8,7 +8,7 @@
  * through ticket-core, statuses computed by SQL at commit time from the batch's own fault rows.
  */
 import { and, eq, isNull, notInArray, sql } from 'drizzle-orm';
-import { FaultWork, rawWrite } from '../db/repos/faults.js';
+import { FaultWork } from '../db/repos/faults.js';
 import { devices, faults } from '../db/schema.js';
 import type { AppDeps } from '../deps.js';
 import { type EvidenceReading, trailing } from '../domain/detection.js';
@@ -86,26 +86,20 @@ export async function openDeferredFaults(deps: AppDeps, now: Date): Promise<Defe
       const leave = devs.filter((d) => !inWindow.get(d.id) && d.status === 'maintenance').map((d) => d.id);
       if (enter.length > 0) {
         tx.add(
-          rawWrite(
-            tx,
-            sql`UPDATE devices SET status = 'maintenance'
+          sql`UPDATE devices SET status = 'maintenance'
               WHERE id IN (SELECT value FROM json_each(${JSON.stringify(enter)}))`,
-          ),
         );
         res.statusChanged += enter.length;
       }
       if (leave.length > 0) {
         // Computed at commit time, after this batch's fault rows.
         tx.add(
-          rawWrite(
-            tx,
-            sql`
+          sql`
           UPDATE devices SET status = CASE
             WHEN EXISTS (SELECT 1 FROM faults f WHERE f.device_id = devices.id AND f."check" = 'silence' AND f.state = 'open') THEN 'silent'
             WHEN EXISTS (SELECT 1 FROM faults f WHERE f.device_id = devices.id AND f.state IN ('open', 'recovering')) THEN 'degraded'
             ELSE 'ok' END
           WHERE id IN (SELECT value FROM json_each(${JSON.stringify(leave)}))`,
-          ),
         );
         res.statusChanged += leave.length;
       }

@@ -5,7 +5,6 @@
  * rows a chunk deleted comes from its RETURNING rows after the commit (ADR 0203).
  */
 import { type SQL, sql } from 'drizzle-orm';
-import { rawWrite } from '../db/repos/faults.js';
 import type { AppDeps } from '../deps.js';
 import { REOPEN_WITHIN_MS } from '../domain/detection.js';
 import { rollupWatermark, runRollups } from './rollups.js';
@@ -22,10 +21,9 @@ export interface RetentionResult {
 async function deleteChunked(deps: AppDeps, stmt: SQL, maxChunks = 200): Promise<number> {
   let total = 0;
   for (let i = 0; i < maxChunks; i++) {
-    const deleted = await deps.store.write(
-      async (tx) => tx.returning(rawWrite(tx, sql`${stmt} RETURNING 1 AS gone`)),
-      { label: 'retention' },
-    );
+    const deleted = await deps.store.write(async (tx) => tx.returning(sql`${stmt} RETURNING 1 AS gone`), {
+      label: 'retention',
+    });
     const n = deleted.rows.length;
     total += n;
     if (n < CHUNK) break;

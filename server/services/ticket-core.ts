@@ -21,6 +21,7 @@ import {
 import { allUnits, rootUnit } from '../db/repos/units.js';
 import { approvalSteps, matrixVersions, ticketEvents, tickets } from '../db/schema.js';
 import type { Db, WriteTx } from '../db/store.js';
+import type { Slot } from '../db/write-model.js';
 import type { AppDeps } from '../deps.js';
 import {
   buildTree,
@@ -165,7 +166,7 @@ export async function openTicket(
   ruleId: string;
   status: TicketStatus;
   row: TicketRow;
-  number: import('../db/write-model.js').Slot<{ number: number }>;
+  number: Slot<{ number: number }>;
 }> {
   const now = deps.clock.now();
   const ctx = opts.routing ?? (await routingContext(tx));

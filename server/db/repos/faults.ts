@@ -14,7 +14,7 @@
 import { and, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import { faults } from '../schema.js';
 import type { Db } from '../store.js';
-import type { Buildable, WriteTx } from '../write-model.js';
+import type { WriteTx } from '../write-model.js';
 
 export type FaultRow = typeof faults.$inferSelect;
 
@@ -253,22 +253,12 @@ export class FaultWork {
   }
 }
 
-/** A write given as SQL text, for `tx.add`/`tx.guard`/`tx.returning` (drizzle renders it as it would run it). */
-export function rawWrite(db: Db, q: SQL): Buildable {
-  const dialect = (db as unknown as { dialect: { sqlToQuery(s: SQL): { sql: string; params: unknown[] } } })
-    .dialect;
-  return { toSQL: () => dialect.sqlToQuery(q) };
-}
-
 /** `active_faults` of these devices counted from their fault rows, by SQL at commit time. */
 export function recountDevices(tx: WriteTx, deviceIds: readonly string[]): void {
   if (deviceIds.length === 0) return;
   tx.add(
-    rawWrite(
-      tx,
-      sql`UPDATE devices SET active_faults = (
+    sql`UPDATE devices SET active_faults = (
         SELECT count(*) FROM faults f WHERE f.device_id = devices.id AND f.state <> 'ok'
       ) WHERE id IN (SELECT value FROM json_each(${JSON.stringify(deviceIds)}))`,
-    ),
   );
 }

@@ -4,16 +4,9 @@
  * no per-row parameter binding in JS) and the report bodies are serialised once, by SQLite, from the
  * validated objects.
  */
-import { type SQL, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../store.js';
 import type { Slot, WriteTx } from '../write-model.js';
-
-/** A write given as SQL text, for `tx.guard`/`tx.returning` (rendered as drizzle would run it). */
-function raw(db: Db, q: SQL) {
-  const dialect = (db as unknown as { dialect: { sqlToQuery(s: SQL): { sql: string; params: unknown[] } } })
-    .dialect;
-  return { toSQL: () => dialect.sqlToQuery(q) };
-}
 
 export interface DeviceIngestRow {
   id: string;
@@ -142,7 +135,7 @@ export function insertMaybeStoredReports(
 ): Slot<{ device_id: string; seq: number }> | undefined {
   if (rows.length === 0) return undefined;
   return tx.returning<{ device_id: string; seq: number }>(
-    raw(tx, sql`${INSERT_KEYS(JSON.stringify(rows), receivedAt)} RETURNING device_id, seq`),
+    sql`${INSERT_KEYS(JSON.stringify(rows), receivedAt)} RETURNING device_id, seq`,
   );
 }
 
@@ -197,9 +190,7 @@ export function updateIngestedDevices(
   if (rows.length === 0) return;
   const exp = JSON.stringify(expect);
   tx.guard(
-    raw(
-      tx,
-      sql`
+    sql`
     UPDATE devices SET
       last_seen_at = ${nowMs},
       reports_received = reports_received + v.n + CASE WHEN v.mseq IS NULL THEN 0 ELSE (
@@ -226,7 +217,6 @@ export function updateIngestedDevices(
         AND d.status = json_extract(e.value, '$[2]') AND d.active_faults = json_extract(e.value, '$[3]')
         AND d.token_hash IS json_extract(e.value, '$[4]') AND d.revoked_at IS NULL
     ) = ${expect.length}`,
-    ),
     'devices as read by ingest',
   );
 }
