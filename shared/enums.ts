@@ -63,3 +63,24 @@ export const ORG_STRUCTURES = {
   '2025': ['city', 'commune'],
   '2022': ['city', 'district', 'commune'],
 } as const;
+
+/** Kinds of equipment in the register (PROTOCOL.md Additions). */
+export const ASSET_KINDS = [
+  'pc',
+  'scanner',
+  'printer',
+  'photocopier',
+  'queue_machine',
+  'rating_device',
+  'citizen_lookup',
+  'display',
+  'card_reader',
+  'network',
+  'ups',
+  'other',
+] as const;
+export type AssetKind = (typeof ASSET_KINDS)[number];
+
+/** Only `in_use` equipment counts toward a minimum of the equipment standard. */
+export const ASSET_STATUSES = ['in_use', 'broken', 'under_repair', 'spare', 'retired'] as const;
+export type AssetStatus = (typeof ASSET_STATUSES)[number];

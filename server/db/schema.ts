@@ -383,6 +383,8 @@ export const tickets = sqliteTable(
     description: text('description'),
     unitId: text('unit_id').notNull(),
     deviceId: text('device_id'),
+    /** The register entry the ticket is about (a scanned label, a compliance shortfall's unit has none). */
+    assetId: text('asset_id'),
     category: text('category').notNull(),
     severity: text('severity').notNull(),
     source: text('source').notNull(),
@@ -427,6 +429,7 @@ export const tickets = sqliteTable(
     index('tickets_created').on(t.createdAt),
     // A device's tickets (the device page, and the open-ticket count of every row of GET /devices).
     index('tickets_device').on(t.deviceId, t.createdAt),
+    index('tickets_asset').on(t.assetId, t.createdAt),
     // The work queue: live tickets by their next deadline (first response until someone responded,
     // then resolution). Partial, so closed history never slows it; the expression and the WHERE are
     // the very ones services/ticket-queue.ts queries with (NEXT_DUE_SQL, LIVE_SQL).
@@ -517,6 +520,104 @@ export const calendars = sqliteTable('calendars', {
   body: json<Record<string, unknown>>('body').notNull(),
   updatedAt: ts('updated_at').notNull(),
   updatedBy: text('updated_by'),
+});
+
+// ---- equipment register ------------------------------------------------------------------------
+
+/** Suppliers and repairers (who to call about a warranty or a quote). */
+export const suppliers = sqliteTable('suppliers', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  phone: text('phone'),
+  email: text('email'),
+  taxCode: text('tax_code'),
+  createdAt: ts('created_at').notNull(),
+  updatedAt: ts('updated_at').notNull(),
+});
+
+/** One piece of equipment of a counter (PC, scanner, queue machine, …), with or without an agent. */
+export const assets = sqliteTable(
+  'assets',
+  {
+    id: text('id').primaryKey(),
+    /** Printed on the label (QR); unique regardless of letter case. */
+    assetTag: text('asset_tag').notNull(),
+    unitId: text('unit_id').notNull(),
+    kind: text('kind').notNull(),
+    name: text('name').notNull(),
+    manufacturer: text('manufacturer'),
+    model: text('model'),
+    serial: text('serial'),
+    /** Calendar dates `YYYY-MM-DD`. */
+    purchasedOn: text('purchased_on'),
+    priceVnd: integer('price_vnd'),
+    fundingSource: text('funding_source'),
+    warrantyUntil: text('warranty_until'),
+    supplierId: text('supplier_id'),
+    status: text('status').notNull(),
+    statusSince: ts('status_since').notNull(),
+    /** The enrolled PC this asset is (one asset per device). */
+    deviceId: text('device_id'),
+    /** `deviceId|key` of the agent-seen peripheral it was confirmed from (never offered twice). */
+    peripheralRef: text('peripheral_ref'),
+    notes: text('notes'),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+    /** Optimistic concurrency for PATCH (`UPDATE … WHERE version = ?`). */
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    uniqueIndex('assets_tag_nocase').on(sql`${t.assetTag} COLLATE NOCASE`),
+    uniqueIndex('assets_device').on(t.deviceId).where(sql`${t.deviceId} IS NOT NULL`),
+    uniqueIndex('assets_peripheral').on(t.peripheralRef).where(sql`${t.peripheralRef} IS NOT NULL`),
+    // Compliance "now": in-use counts per unit and kind, read from the index alone.
+    index('assets_unit_kind_status').on(t.unitId, t.kind, t.status),
+    index('assets_status_kind').on(t.status, t.kind, t.statusSince),
+  ],
+);
+
+/**
+ * The register's history: one row per creation, status change or move, holding the asset's state
+ * AFTER it (unit, kind, status), so the register at any past date is "the last row of each asset at
+ * or before it" — compliance figures of last quarter are reproducible.
+ */
+export const assetEvents = sqliteTable(
+  'asset_events',
+  {
+    id: text('id').primaryKey(),
+    assetId: text('asset_id').notNull(),
+    at: ts('at').notNull(),
+    unitId: text('unit_id').notNull(),
+    kind: text('kind').notNull(),
+    fromStatus: text('from_status'),
+    status: text('status').notNull(),
+    actorId: text('actor_id'),
+    note: text('note'),
+    ticketId: text('ticket_id'),
+  },
+  (t) => [index('asset_events_asset').on(t.assetId, t.at), index('asset_events_at').on(t.at, t.assetId)],
+);
+
+/** A unit's declared figures (area, officers) from a moment on: compliance at a past date reads them. */
+export const unitFacts = sqliteTable(
+  'unit_facts',
+  {
+    unitId: text('unit_id').notNull(),
+    at: ts('at').notNull(),
+    areaM2: real('area_m2'),
+    officers: integer('officers'),
+    digitizingOfficers: integer('digitizing_officers'),
+  },
+  (t) => [primaryKey({ columns: [t.unitId, t.at] })],
+);
+
+/** Every version of the equipment standard; the one in force at a moment is the newest activated by then. */
+export const equipmentStandards = sqliteTable('equipment_standards', {
+  version: integer('version').primaryKey(),
+  body: json<Record<string, unknown>>('body').notNull(),
+  activatedAt: ts('activated_at').notNull(),
+  createdAt: ts('created_at').notNull(),
+  createdBy: text('created_by'),
 });
 
 // ---- operations --------------------------------------------------------------------------------

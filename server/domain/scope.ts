@@ -44,6 +44,11 @@ export const PERMISSIONS = {
   'calendar.read': ['admin', 'it_staff', 'viewer', 'unit_head'],
   'calendar.write': ['admin'],
   'audit.read': ['admin'],
+  /** The equipment register: everyone reads their scope; IT staff keep it; a unit head reports a fault. */
+  'asset.read': ['admin', 'it_staff', 'viewer', 'unit_head'],
+  'asset.write': ['admin', 'it_staff'],
+  'asset.report': ['admin', 'it_staff', 'unit_head'],
+  'standard.write': ['admin'],
   /** The SLA report: the same readers as tickets, over the same units. */
   'report.read': ['admin', 'it_staff', 'viewer', 'unit_head'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -13,6 +13,7 @@ import { devices, enrollmentTokens } from '../db/schema.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { newId, newSecret, sha256Hex } from '../security/crypto.js';
+import { ensureDeviceAsset } from './assets.js';
 import { audit } from './audit.js';
 import { agentConfig, devicePolicy } from './policy.js';
 
@@ -102,6 +103,8 @@ export async function enroll(deps: AppDeps, body: EnrollBody, ip?: string): Prom
         updatedAt: now,
       });
     }
+    // The PC is in the equipment register from its first enrolment on (never twice: one asset per device).
+    await ensureDeviceAsset(tx, deps, { id, unitId: tok.unitId, hostname: body.hostname });
     await audit(tx, {
       at: now,
       actorId: id,

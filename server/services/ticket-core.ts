@@ -37,6 +37,7 @@ import { approvalDue, computeSla, type SlaMinutes, type StatusChange } from '../
 import { SYSTEM_TRANSITIONS } from '../domain/ticket-state.js';
 import { type ApiError, fail } from '../errors.js';
 import { newId } from '../security/crypto.js';
+import { assetRepaired } from './asset-status.js';
 import { type LoadedCalendar, loadCalendar } from './calendar.js';
 import { activeMatrix } from './matrix-active.js';
 
@@ -46,6 +47,8 @@ export { eventHash } from '../db/repos/tickets.js';
 export interface NewTicket {
   unitId: string;
   deviceId?: string | null;
+  /** The register entry it is about (a scanned label, a fault on a PC with an asset). */
+  assetId?: string | null;
   category: string;
   severity: string;
   source: 'agent' | 'manual' | 'compliance';
@@ -189,6 +192,7 @@ export async function openTicket(
     description: t.description ?? null,
     unitId: t.unitId,
     deviceId: t.deviceId ?? null,
+    assetId: t.assetId ?? null,
     category: t.category,
     severity: t.severity,
     source: t.source,
@@ -322,7 +326,17 @@ export async function transition(
     const o = typeof replay === 'object' ? replay : {};
     Object.assign(set, await replayedSla(tx, { ...cur, ...(set as Partial<TicketRow>) }, o));
   }
-  return work.change(id, set, { expectStatus: c.expectStatus });
+  const changed = await work.change(id, set, { expectStatus: c.expectStatus });
+  // A repair done: the register entry it was about is back in use (its timeline names the ticket).
+  if (statusChanged && set.status === 'resolved' && cur.assetId)
+    await assetRepaired(
+      tx,
+      deps,
+      id,
+      cur.assetId,
+      c.event.actor.kind === 'user' ? c.event.actor.userId : null,
+    );
+  return changed;
 }
 
 /** Replays the SLA of every live ticket (after the calendar was corrected). Returns how many. */

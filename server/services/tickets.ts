@@ -351,11 +351,11 @@ export async function createTicket(
     { label: 'ticket.create' },
   );
   // Committed: the number the database assigned is in the row now.
-  return viewOf(deps.store.read, id);
+  return ticketViewById(deps.store.read, id);
 }
 
 /** The view of a ticket as committed (after a write: its answer). */
-async function viewOf(db: Db, id: string): Promise<TicketView> {
+export async function ticketViewById(db: Db, id: string): Promise<TicketView> {
   const row = (await ticketById(db, id))!;
   return (await ticketViews(db, [row]))[0]!;
 }
@@ -401,7 +401,7 @@ export async function actOnTicket(
   body: TicketActionBody,
 ): Promise<TicketView> {
   await deps.store.write((tx) => decideAction(tx, deps, p, id, body), { label: 'ticket.action' });
-  return viewOf(deps.store.read, id);
+  return ticketViewById(deps.store.read, id);
 }
 
 /** What one action changes: columns, event data, and the work to record once the change is decided. */

@@ -17,8 +17,8 @@ import {
   unitByCode,
   unitView,
 } from '../db/repos/units.js';
-import { enrollmentTokens, units } from '../db/schema.js';
-import type { Db } from '../db/store.js';
+import { enrollmentTokens, unitFacts, units } from '../db/schema.js';
+import type { Db, WriteTx } from '../db/store.js';
 import type { AppDeps } from '../deps.js';
 import { type MatrixBody, type UnitNode, unresolvableRulesFor } from '../domain/matrix.js';
 import { allowed, type Permission } from '../domain/scope.js';
@@ -27,6 +27,23 @@ import { newId } from '../security/crypto.js';
 import { audit } from './audit.js';
 import { activeMatrix, guardActiveMatrix } from './matrix-active.js';
 import type { UserPrincipal } from './principal.js';
+
+/**
+ * The unit's declared figures from `at` on (area, officers): compliance at a past date reads the ones
+ * in force then. Two changes in the same millisecond keep the later.
+ */
+async function recordUnitFacts(
+  tx: WriteTx,
+  unitId: string,
+  at: Date,
+  f: { areaM2: number | null; officers: number | null; digitizingOfficers: number | null },
+) {
+  const v = { areaM2: f.areaM2, officers: f.officers, digitizingOfficers: f.digitizingOfficers };
+  await tx
+    .insert(unitFacts)
+    .values({ unitId, at, ...v })
+    .onConflictDoUpdate({ target: [unitFacts.unitId, unitFacts.at], set: v });
+}
 
 /** Finds a unit by code or answers 404; then checks `permission` there (403). */
 export async function unitForCaller(
@@ -128,6 +145,7 @@ export async function createUnit(deps: AppDeps, p: UserPrincipal, input: UnitCre
     guardActiveMatrix(tx, active.version);
     await changeTree(tx, id);
     await tx.insert(units).values(row);
+    await recordUnitFacts(tx, row.id, now, row);
     await audit(tx, {
       at: now,
       actorId: p.userId,
@@ -218,6 +236,8 @@ export async function updateUnit(
         .where(and(eq(units.id, unit.id), isNull(units.archivedAt))),
       `unit ${unit.id} live`,
     );
+    if (input.areaM2 !== undefined || input.officers !== undefined || input.digitizingOfficers !== undefined)
+      await recordUnitFacts(tx, unit.id, now, { ...unit, ...patch });
     await audit(tx, {
       at: now,
       actorId: p.userId,

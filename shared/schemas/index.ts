@@ -1,4 +1,5 @@
 export * from './agent.js';
+export * from './assets.js';
 export * from './auth.js';
 export * from './calendar.js';
 export * from './common.js';
