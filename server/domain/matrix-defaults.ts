@@ -8,7 +8,8 @@
  */
 import type { Matrix, MatrixPlace, MatrixRule } from '../../shared/schemas/matrix.js';
 
-const CATEGORIES = ['hardware', 'peripheral', 'network', 'software', 'upstream'];
+/** `equipment`: a counter short of what the equipment standard requires (procurement, not repair). */
+const CATEGORIES = ['hardware', 'peripheral', 'network', 'software', 'upstream', 'equipment'];
 const SEVERITIES = ['critical', 'major', 'minor'] as const;
 /** Example band boundaries: under 5 M, 5–20 M, 20–100 M, 100 M and more. */
 const EXAMPLE_BANDS_VND = [0, 5_000_000, 20_000_000, 100_000_000];

@@ -378,7 +378,7 @@ export async function getAsset(deps: AppDeps, p: UserPrincipal, id: string): Pro
     .select()
     .from(assetEvents)
     .where(eq(assetEvents.assetId, a.id))
-    .orderBy(desc(assetEvents.at), desc(assetEvents.id))
+    .orderBy(desc(assetEvents.at), sql`${assetEvents}.rowid DESC`) // same instant: insertion order
     .limit(200);
   const names = await unitNamesOf(
     db,

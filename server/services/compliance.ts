@@ -258,7 +258,7 @@ export interface ComplianceTicketsResult {
 export async function runComplianceTickets(
   deps: AppDeps,
   now: Date,
-  opts: { unitIds?: readonly string[] } = {},
+  opts: { unitIds?: readonly string[]; resolveOnly?: boolean } = {},
 ): Promise<ComplianceTicketsResult> {
   const db = deps.store.read;
   const root = (await db.select().from(units).where(isNull(units.parentId)).limit(1))[0];
@@ -271,11 +271,19 @@ export async function runComplianceTickets(
     snap.units,
     snap.inUse as Map<string, KindCounts>,
   );
+  const repairing = await inRepair(db);
   for (const f of perRequirement)
     for (const { unit, result } of f.failing) {
       if (only && !only.has(unit.id)) continue;
       if (result.reason !== 'shortfall') continue;
-      if (f.requirement.form !== 'unit_attribute' && !snap.declared.has(unit.id)) continue;
+      const r = f.requirement;
+      if (r.form !== 'unit_attribute') {
+        if (!snap.declared.has(unit.id)) continue;
+        // Equipment out of service with a live repair ticket is being handled: a compliance ticket
+        // would only duplicate it. The figures still show the shortfall.
+        const pending = repairing.get(`${unit.id}|${r.kind}`) ?? 0;
+        if ((result.have ?? 0) + pending >= (result.need ?? 0)) continue;
+      }
       wanted.set(complianceFingerprint(unit.id, f.requirement.id), { unit, r: f.requirement, result });
     }
   const live = await db
@@ -289,7 +297,7 @@ export async function runComplianceTickets(
       ),
     );
   const liveKeys = new Set(live.map((t) => t.fingerprint));
-  const toOpen = [...wanted.entries()].filter(([fp]) => !liveKeys.has(fp));
+  const toOpen = opts.resolveOnly ? [] : [...wanted.entries()].filter(([fp]) => !liveKeys.has(fp));
   const toResolve = live.filter((t) => t.fingerprint && !wanted.has(t.fingerprint));
   let opened = 0;
   let resolved = 0;
@@ -354,7 +362,21 @@ export async function runComplianceTickets(
   return { opened, resolved, shortfalls: wanted.size };
 }
 
-/** After a change to one unit's register: bring its tickets in line now (the job catches anything missed). */
+/** Out-of-service equipment with a live repair ticket, per `unitId|kind`. */
+async function inRepair(db: Db): Promise<Map<string, number>> {
+  const rows = await db.all<{ unitId: string; kind: string; n: number }>(sql`
+    SELECT a.unit_id AS unitId, a.kind AS kind, count(*) AS n FROM assets a
+    WHERE a.status IN ('broken', 'under_repair')
+      AND EXISTS (SELECT 1 FROM tickets t WHERE t.asset_id = a.id AND t.status NOT IN ('resolved', 'closed'))
+    GROUP BY a.unit_id, a.kind`);
+  return new Map(rows.map((r) => [`${r.unitId}|${r.kind}`, Number(r.n)]));
+}
+
+/**
+ * After a change: with unit codes (a register change), resolve what is met again at once but open
+ * nothing — a register entered item by item would otherwise open and resolve a ticket per item; the
+ * job opens shortfalls that remain. Without (a standard change), re-evaluate every unit once.
+ */
 export async function complianceAfterChange(deps: AppDeps, unitCodes?: readonly string[]): Promise<void> {
   try {
     let unitIds: string[] | undefined;
@@ -365,7 +387,7 @@ export async function complianceAfterChange(deps: AppDeps, unitCodes?: readonly 
         .where(inArray(units.code, [...new Set(unitCodes)]));
       unitIds = rows.map((r) => r.id);
     }
-    await runComplianceTickets(deps, deps.clock.now(), unitIds ? { unitIds } : {});
+    await runComplianceTickets(deps, deps.clock.now(), unitIds ? { unitIds, resolveOnly: true } : {});
   } catch (e) {
     deps.logger.warn('compliance: re-evaluation after a register change failed; the job will retry', {
       error: e instanceof Error ? e.message : String(e),

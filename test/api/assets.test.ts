@@ -1,0 +1,210 @@
+/**
+ * The equipment register through the API: assets and their status timeline, scope, agent PCs and
+ * peripherals, a fault reported from a label (ticket + broken + back in use when repaired), warranty.
+ */
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../helpers/clock.js';
+import { expectNothingWritten } from '../helpers/db.js';
+import { createUnit, createUser, unique } from '../helpers/factories.js';
+import type { ApiClient } from '../helpers/http.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { enroll, report, send, useClock } from '../ingest/agents.js';
+
+const clock = new ManualClock('2026-03-02T02:00:00Z');
+useClock(clock);
+let s: TestServer;
+let wardA: { code: string };
+let wardB: { code: string };
+let itA: ApiClient;
+let headA: ApiClient;
+let viewerA: ApiClient;
+
+beforeAll(async () => {
+  s = await startTestServer({ clock });
+  wardA = await createUnit(s.admin, {
+    level: 'commune',
+    parentCode: 'HN',
+    name: 'Phường Ba Đình',
+    officers: 6,
+  });
+  wardB = await createUnit(s.admin, { level: 'commune', parentCode: 'HN', name: 'Phường Ngọc Hà' });
+  itA = (await createUser(s.admin, [{ role: 'it_staff', unitCode: wardA.code }])).client;
+  headA = (await createUser(s.admin, [{ role: 'unit_head', unitCode: wardA.code }])).client;
+  viewerA = (await createUser(s.admin, [{ role: 'viewer', unitCode: wardA.code }])).client;
+});
+afterAll(async () => s?.stop());
+
+const newAsset = (c: ApiClient, body: Record<string, unknown>) =>
+  c.post('/api/v1/assets', {
+    unitCode: wardA.code,
+    kind: 'scanner',
+    name: 'Máy quét Fujitsu fi-7160',
+    ...body,
+  });
+
+describe('assets', () => {
+  it('creates with a generated tag, reads back, and records every status change with its time', async () => {
+    const r = await newAsset(itA, { serial: 'FJ-001', priceVnd: 18_500_000, purchasedOn: '2025-09-01' });
+    expect(r.status, r.text).toBe(201);
+    expect(r.body).toMatchObject({
+      unitCode: wardA.code,
+      kind: 'scanner',
+      status: 'in_use',
+      priceVnd: 18_500_000,
+    });
+    expect(r.body.assetTag).toMatch(/^MQ-[0-9A-Z]{6}$/);
+    const id = r.body.id;
+    clock.advanceMinutes(30);
+    const p = await itA.patch(`/api/v1/assets/${id}`, { status: 'under_repair', statusNote: 'kẹt giấy' });
+    expect(p.status, p.text).toBe(200);
+    expect(p.body.statusSince).toBe(clock.now().toISOString());
+    const g = await headA.get(`/api/v1/assets/${id}`);
+    expect(g.status).toBe(200);
+    expect(g.body.history.map((h: { to: string }) => h.to)).toEqual(['under_repair', 'in_use']);
+    expect(g.body.history[0]).toMatchObject({ from: 'in_use', note: 'kẹt giấy' });
+    expect(g.body.tickets).toEqual([]);
+    expect(g.body.repairCostVnd).toBe(0);
+  });
+
+  it('refuses bad input with the field named and writes nothing', async () => {
+    await expectNothingWritten(s.deps, async () => {
+      const bad = await newAsset(itA, { kind: 'toaster' });
+      expect(bad.status).toBe(422);
+      expect(bad.headers.get('content-type')).toContain('application/problem+json');
+      expect(bad.body.errors[0].path).toBe('kind');
+      const dates = await newAsset(itA, { purchasedOn: '2025-09-01', warrantyUntil: '2025-01-01' });
+      expect(dates.status).toBe(422);
+      expect(dates.body.errors[0].path).toBe('warrantyUntil');
+      const sup = await newAsset(itA, { supplierId: 'nope' });
+      expect(sup.status).toBe(422);
+      expect(sup.body.errors[0].path).toBe('supplierId');
+      const price = await newAsset(itA, { priceVnd: 12.5 });
+      expect(price.status).toBe(422);
+    });
+    const tag = unique('TAG-');
+    expect((await newAsset(itA, { assetTag: tag })).status).toBe(201);
+    const dup = await newAsset(itA, { assetTag: tag.toLowerCase() });
+    expect(dup.status).toBe(409);
+    expect(dup.body.detail).toContain(tag.toLowerCase());
+  });
+
+  it('keeps scope: a unit head reads his unit only and cannot write; IT staff elsewhere see nothing', async () => {
+    const mine = (await newAsset(itA, {})).body;
+    expect(
+      (await headA.post('/api/v1/assets', { unitCode: wardA.code, kind: 'ups', name: 'UPS' })).status,
+    ).toBe(403);
+    expect((await viewerA.patch(`/api/v1/assets/${mine.id}`, { name: 'x' })).status).toBe(403);
+    const itB = (await createUser(s.admin, [{ role: 'it_staff', unitCode: wardB.code }])).client;
+    expect((await itB.get(`/api/v1/assets/${mine.id}`)).status).toBe(404);
+    const list = await itB.get('/api/v1/assets?limit=500');
+    expect(list.body.items.every((a: { unitCode: string }) => a.unitCode === wardB.code)).toBe(true);
+    expect(
+      (await itB.post('/api/v1/assets', { unitCode: wardA.code, kind: 'ups', name: 'UPS' })).status,
+    ).toBe(404);
+    const filtered = await headA.get(`/api/v1/assets?unit=${wardA.code}&kind=scanner&q=fujitsu`);
+    expect(filtered.status).toBe(200);
+    expect(filtered.body.items.length).toBeGreaterThan(0);
+    expect(filtered.body.items.every((a: { kind: string }) => a.kind === 'scanner')).toBe(true);
+  });
+
+  it('registers an enrolled PC automatically, once, and offers its peripherals to confirm, never twice', async () => {
+    const first = await enroll(s.admin, wardB.code, { hostname: 'MOTCUA-NH-01', hardwareId: unique('HW') });
+    const agent = await enroll(s.admin, wardB.code, {
+      hostname: 'MOTCUA-NH-01',
+      hardwareId: first.hardwareId,
+    });
+    expect(agent.deviceId).toBe(first.deviceId);
+    const pcs = await s.admin.get(`/api/v1/assets?unit=${wardB.code}&kind=pc`);
+    expect(pcs.body.items.filter((a: { deviceId: string }) => a.deviceId === agent.deviceId)).toHaveLength(1);
+    expect(pcs.body.items[0]).toMatchObject({ name: 'MOTCUA-NH-01', status: 'in_use' });
+
+    const r = await send(agent, [
+      report(agent, {
+        peripherals: [
+          { kind: 'scanner', name: 'Canon DR-C225', vendorId: '04a9', productId: '1658', connected: true },
+          { kind: 'camera', name: 'Webcam', connected: true },
+        ],
+      }),
+    ]);
+    expect(r.status, r.text).toBe(200);
+    const sug = await s.admin.get(`/api/v1/assets/suggestions?unit=${wardB.code}`);
+    expect(sug.status).toBe(200);
+    expect(sug.body.items).toHaveLength(1); // a webcam does not belong in the register
+    const one = sug.body.items[0];
+    expect(one).toMatchObject({ kind: 'scanner', name: 'Canon DR-C225', hostname: 'MOTCUA-NH-01' });
+    const c = await s.admin.post('/api/v1/assets', {
+      unitCode: wardB.code,
+      kind: 'scanner',
+      name: one.name,
+      peripheralRef: one.peripheralRef,
+    });
+    expect(c.status, c.text).toBe(201);
+    expect((await s.admin.get(`/api/v1/assets/suggestions?unit=${wardB.code}`)).body.items).toHaveLength(0);
+    const again = await s.admin.post('/api/v1/assets', {
+      unitCode: wardB.code,
+      kind: 'scanner',
+      name: one.name,
+      peripheralRef: one.peripheralRef,
+    });
+    expect(again.status).toBe(409);
+  });
+});
+
+describe('a fault reported from the label', () => {
+  it('opens one ticket linked to the asset, marks it broken, names the supplier under warranty, and puts it back in use when repaired', async () => {
+    const sup = await s.admin.post('/api/v1/suppliers', {
+      name: 'Công ty TNHH Thiết bị Văn phòng Thăng Long',
+      phone: '024 0000 1234',
+      taxCode: '0101234567',
+    });
+    expect(sup.status, sup.text).toBe(201);
+    const a = (
+      await newAsset(itA, {
+        kind: 'photocopier',
+        name: 'Máy photocopy Ricoh MP 3055',
+        warrantyUntil: '2027-01-31',
+        supplierId: sup.body.id,
+      })
+    ).body;
+    expect(a.warranty).toBe('in_warranty');
+    const bad = await headA.post(`/api/v1/assets/${a.id}/report`, { description: '' });
+    expect(bad.status).toBe(422);
+    const t = await headA.post(`/api/v1/assets/${a.id}/report`, { description: 'Kẹt giấy, báo lỗi SC542' });
+    expect(t.status, t.text).toBe(201);
+    expect(t.body).toMatchObject({ source: 'manual', category: 'peripheral', status: 'open' });
+    expect(t.body.description).toContain('Thăng Long');
+    expect(t.body.description).toContain('31/01/2027');
+    const dup = await headA.post(`/api/v1/assets/${a.id}/report`, { description: 'Vẫn hỏng' });
+    expect(dup.status).toBe(409);
+    expect(dup.body.ticketId).toBe(t.body.id);
+    const g = await itA.get(`/api/v1/assets/${a.id}`);
+    expect(g.body.status).toBe('broken');
+    expect(g.body.tickets.map((x: { id: string }) => x.id)).toEqual([t.body.id]);
+    expect(g.body.history[0]).toMatchObject({ to: 'broken', ticketId: t.body.id });
+
+    for (const action of [
+      { action: 'acknowledge' },
+      { action: 'start' },
+      { action: 'estimate', costEstimateVnd: 1_200_000 },
+    ])
+      expect((await s.admin.post(`/api/v1/tickets/${t.body.id}/actions`, action)).status).toBe(200);
+    const res = await s.admin.post(`/api/v1/tickets/${t.body.id}/actions`, {
+      action: 'resolve',
+      note: 'Thay trục sấy',
+    });
+    expect(res.status, res.text).toBe(200);
+    const after = await itA.get(`/api/v1/assets/${a.id}`);
+    expect(after.body.status).toBe('in_use');
+    expect(after.body.repairCostVnd).toBe(1_200_000);
+    expect(after.body.history[0]).toMatchObject({ from: 'broken', to: 'in_use', ticketId: t.body.id });
+  });
+
+  it('is refused to a viewer and for retired equipment', async () => {
+    const a = (await newAsset(itA, { status: 'retired' })).body;
+    expect((await viewerA.post(`/api/v1/assets/${a.id}/report`, { description: 'hỏng' })).status).toBe(403);
+    expect((await headA.post(`/api/v1/assets/${a.id}/report`, { description: 'hỏng' })).status).toBe(409);
+    const rows = await s.deps.store.read.all(sql`SELECT count(*) AS n FROM tickets WHERE asset_id = ${a.id}`);
+    expect(Number((rows[0] as { n: number }).n)).toBe(0);
+  });
+});
