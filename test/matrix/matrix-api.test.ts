@@ -27,7 +27,7 @@ describe('2-level organisation (the default ORG_LEVELS)', () => {
     const r = await s.admin.put('/api/v1/matrix', gappy);
     expect(r.status).toBe(422);
     expect(r.headers.get('content-type')).toContain('application/problem+json');
-    expect(r.body.gaps).toHaveLength(5); // 5 categories × (commune, minor, band 1)
+    expect(r.body.gaps).toHaveLength(6); // 6 categories × (commune, minor, band 1)
     expect(r.body.gaps).toContainEqual({
       level: 'commune',
       category: 'network',

@@ -60,7 +60,7 @@ describe('default matrices', () => {
     expect(zMatrix.parse(m)).toEqual(m);
     const v = validateMatrix(m, tree);
     expect(v).toMatchObject({ valid: true, gaps: [], overlaps: [], unresolved: [], errors: [] });
-    expect(v.counts.cells).toBe(levels.length * 5 * 3 * 4);
+    expect(v.counts.cells).toBe(levels.length * 6 * 3 * 4);
     expect(m.legalBasis).toBe('');
     expect(m.description).toMatch(/VÍ DỤ|EXAMPLE/);
   });

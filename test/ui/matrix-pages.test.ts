@@ -36,8 +36,8 @@ describe('reading the matrix', () => {
   it('shows the grid, the rules and the history to IT staff, but not the editor', async () => {
     const grid = await it1.get('/matrix');
     expect(grid.status).toBe(200);
-    // 2 levels × 5 categories × 3 severities × 4 bands, every cell with its rule.
-    expect((grid.html.match(/<td class="mcell mcell-a\d"/g) ?? []).length).toBe(120);
+    // 2 levels × 6 categories × 3 severities × 4 bands, every cell with its rule.
+    expect((grid.html.match(/<td class="mcell mcell-a\d"/g) ?? []).length).toBe(144);
     expect(grid.html).not.toContain('mcell-gap');
     expect(textOf(grid.html)).toContain('từ 5.000.000 ₫ đến dưới 20.000.000 ₫');
     const rules = await it1.get('/matrix/rules');
@@ -84,7 +84,7 @@ describe('the matrix editor', () => {
       const r = await admin.post('/matrix/edit', { matrix: JSON.stringify(withGap), op });
       expect(r.status, op).toBe(422);
       const text = textOf(r.html);
-      expect(text, op).toContain('Ma trận chưa hợp lệ: 5 ô thiếu quy tắc');
+      expect(text, op).toContain('Ma trận chưa hợp lệ: 6 ô thiếu quy tắc');
       // The gap cells are drawn highlighted in the grid, each one named.
       const gaps = [
         ...r.html.matchAll(
@@ -92,7 +92,7 @@ describe('the matrix editor', () => {
         ),
       ].map((m) => `${m[1]}|${m[2]}|${m[3]}|${m[4]}`);
       expect(gaps.sort(), op).toEqual(
-        ['hardware', 'network', 'peripheral', 'software', 'upstream'].map((c) => `commune|${c}|minor|1`),
+        ['equipment', 'hardware', 'network', 'peripheral', 'software', 'upstream'].map((c) => `commune|${c}|minor|1`),
       );
       expect(text).toContain('Xã/Phường · Phần cứng · Thấp · Khoảng 1');
       // What was typed stays in the editor.
