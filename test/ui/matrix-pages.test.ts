@@ -150,7 +150,7 @@ describe('the matrix editor', () => {
     const d = textOf(diff.html);
     expect(d).toContain('legalBasis');
     expect(d).toContain('sla.resolveMinutes');
-    expect(d).toMatch(/Ô đổi cách định tuyến \(5\)/);
+    expect(d).toMatch(/Ô đổi cách định tuyến \(6\)/);
     // The old version stays readable and says it is old.
     expect(textOf((await it1.get('/matrix/versions/1')).html)).toContain('Bạn đang xem phiên bản cũ 1');
 
