@@ -2,18 +2,14 @@
  * The equipment register through the API: assets and their status timeline, scope, agent PCs and
  * peripherals, a fault reported from a label (ticket + broken + back in use when repaired), warranty.
  */
-import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../helpers/clock.js';
-import { expectNothingWritten } from '../helpers/db.js';
 import { createUnit, createUser, unique } from '../helpers/factories.js';
 import type { ApiClient } from '../helpers/http.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
 import { enroll, report, send, useClock } from '../ingest/agents.js';
+import { startTarget, type Target, type TargetClock } from '../targets/index.js';
 
-const clock = new ManualClock('2026-03-02T02:00:00Z');
-useClock(clock);
-let s: TestServer;
+let s: Target;
+let clock: TargetClock;
 let wardA: { code: string };
 let wardB: { code: string };
 let itA: ApiClient;
@@ -21,7 +17,9 @@ let headA: ApiClient;
 let viewerA: ApiClient;
 
 beforeAll(async () => {
-  s = await startTestServer({ clock });
+  s = await startTarget();
+  clock = s.clock;
+  useClock(clock);
   wardA = await createUnit(s.admin, {
     level: 'commune',
     parentCode: 'HN',
@@ -55,7 +53,7 @@ describe('assets', () => {
     });
     expect(r.body.assetTag).toMatch(/^MQ-[0-9A-Z]{6}$/);
     const id = r.body.id;
-    clock.advanceMinutes(30);
+    await clock.advanceMinutes(30);
     const p = await itA.patch(`/api/v1/assets/${id}`, { status: 'under_repair', statusNote: 'kẹt giấy' });
     expect(p.status, p.text).toBe(200);
     expect(p.body.statusSince).toBe(clock.now().toISOString());
@@ -68,7 +66,14 @@ describe('assets', () => {
   });
 
   it('refuses bad input with the field named and writes nothing', async () => {
-    await expectNothingWritten(s.deps, async () => {
+    const count = async () =>
+      (
+        await s.sql<{ n: number }>(
+          'SELECT (SELECT count(*) FROM assets) + (SELECT count(*) FROM asset_events) + (SELECT count(*) FROM audit_events) AS n',
+        )
+      )[0]!.n;
+    const before = await count();
+    await (async () => {
       const bad = await newAsset(itA, { kind: 'toaster' });
       expect(bad.status).toBe(422);
       expect(bad.headers.get('content-type')).toContain('application/problem+json');
@@ -81,7 +86,8 @@ describe('assets', () => {
       expect(sup.body.errors[0].path).toBe('supplierId');
       const price = await newAsset(itA, { priceVnd: 12.5 });
       expect(price.status).toBe(422);
-    });
+    })();
+    expect(await count()).toBe(before);
     const tag = unique('TAG-');
     expect((await newAsset(itA, { assetTag: tag })).status).toBe(201);
     const dup = await newAsset(itA, { assetTag: tag.toLowerCase() });
@@ -204,7 +210,7 @@ describe('a fault reported from the label', () => {
     const a = (await newAsset(itA, { status: 'retired' })).body;
     expect((await viewerA.post(`/api/v1/assets/${a.id}/report`, { description: 'hỏng' })).status).toBe(403);
     expect((await headA.post(`/api/v1/assets/${a.id}/report`, { description: 'hỏng' })).status).toBe(409);
-    const rows = await s.deps.store.read.all(sql`SELECT count(*) AS n FROM tickets WHERE asset_id = ${a.id}`);
-    expect(Number((rows[0] as { n: number }).n)).toBe(0);
+    const rows = await s.sql<{ n: number }>('SELECT count(*) AS n FROM tickets WHERE asset_id = ?', a.id);
+    expect(Number(rows[0]!.n)).toBe(0);
   });
 });

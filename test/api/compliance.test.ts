@@ -3,18 +3,13 @@
  * date after the register changed; the standard's versions; compliance tickets (one per unit and
  * requirement, never duplicated, resolved when met, re-evaluated once on a standard change).
  */
-import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { complianceJob } from '../../server/jobs/compliance.js';
-import { runJob } from '../../server/jobs/runner.js';
-import { ManualClock } from '../helpers/clock.js';
-import { expectNothingWritten } from '../helpers/db.js';
 import { createUnit, createUser } from '../helpers/factories.js';
 import type { ApiClient } from '../helpers/http.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startTarget, type Target, type TargetClock } from '../targets/index.js';
 
-const clock = new ManualClock('2026-03-02T02:00:00Z');
-let s: TestServer;
+let s: Target;
+let clock: TargetClock;
 const C: Record<string, string> = {};
 let head2: ApiClient;
 
@@ -34,17 +29,31 @@ async function add(unit: string, kind: string, n: number, status = 'in_use') {
   return ids;
 }
 
-const liveCompliance = async () =>
-  (await s.deps.store.read.all(
-    sql`SELECT u.code AS unit, t.fingerprint AS fp FROM tickets t JOIN units u ON u.id = t.unit_id
-        WHERE t.source = 'compliance' AND t.status NOT IN ('resolved', 'closed') ORDER BY u.code, t.fingerprint`,
-  )) as { unit: string; fp: string }[];
+const liveCompliance = () =>
+  s.sql<{ unit: string; fp: string }>(
+    `SELECT u.code AS unit, t.fingerprint AS fp FROM tickets t JOIN units u ON u.id = t.unit_id
+     WHERE t.source = 'compliance' AND t.status NOT IN ('resolved', 'closed') ORDER BY u.code, t.fingerprint`,
+  );
+
+/** The compliance job as the cron trigger runs it: at its next 10-minute slot. */
+async function runComplianceJob() {
+  await clock.advanceMinutes(10);
+  await s.runJobs();
+}
+
+const ticketWrites = async () =>
+  (
+    await s.sql<{ n: number }>(
+      'SELECT (SELECT count(*) FROM tickets) + (SELECT count(*) FROM ticket_events) AS n',
+    )
+  )[0]!.n;
 
 const reqOf = (fp: string) => fp.split('|')[2];
 
 beforeAll(async () => {
   // The test moves the clock by days; sessions must outlive it.
-  s = await startTestServer({ clock, env: { SESSION_TTL_HOURS: '720' } });
+  s = await startTarget({ env: { SESSION_TTL_HOURS: '720' } });
+  clock = s.clock;
   // Codes sort in this order: C1 < C2 < C3 < C4.
   const mk = async (k: string, body: Record<string, unknown>) =>
     (C[k] = (await createUnit(s.admin, { code: `T${k}`, level: 'commune', parentCode: 'HN', ...body })).code);
@@ -139,7 +148,7 @@ describe('GET /compliance', () => {
   it('matches the hand-computed figures for the city', async () => {
     const r = await s.admin.get('/api/v1/compliance?unit=HN');
     expect(r.status, r.text).toBe(200);
-    expect(r.body).toMatchObject({ standardVersion: 1, unitCode: 'HN', at: clock.now().toISOString() });
+    expect(r.body).toMatchObject({ standardVersion: 1, unitCode: 'HN' });
     expectFixture(r.body);
     expect(r.body.broken.map((b: { kind: string; count: number }) => [b.kind, b.count])).toEqual([
       ['pc', 1],
@@ -149,7 +158,7 @@ describe('GET /compliance', () => {
   });
 
   it('reproduces those figures at that date after the register changed', async () => {
-    clock.advanceMinutes(24 * 60);
+    await clock.advanceMinutes(24 * 60);
     // C2 gets a rating device; C4's figures change.
     await add(C.C2!, 'rating_device', 1);
     expect((await s.admin.patch(`/api/v1/units/${C.C4}`, { officers: 0 })).status).toBe(200);
@@ -188,7 +197,7 @@ describe('GET /compliance', () => {
 
 describe('compliance tickets', () => {
   it('opens one per unit and requirement for declared units, and a rerun opens none', async () => {
-    await runJob(s.deps, complianceJob, clock.now(), { force: true });
+    await runComplianceJob();
     const live = await liveCompliance();
     const by = (u: string) =>
       live
@@ -210,19 +219,20 @@ describe('compliance tickets', () => {
     );
     expect(t.title).toBe('Phường Giảng Võ chưa đạt tiêu chuẩn: Có máy photocopy (có 0, cần 1)');
     expect(t.category).toBe('equipment');
-    await expectNothingWritten(s.deps, () => runJob(s.deps, complianceJob, clock.now(), { force: true }), [
-      'job_leases',
-    ]);
+    const before = await ticketWrites();
+    await runComplianceJob();
+    expect(await ticketWrites()).toBe(before);
   });
 
   it('resolves a ticket as soon as the requirement is met again', async () => {
     await add(C.C3!, 'photocopier', 1);
     const live = await liveCompliance();
     expect(live.filter((t) => t.unit === C.C3)).toEqual([]);
-    const rows = (await s.deps.store.read.all(
-      sql`SELECT t.status FROM tickets t JOIN units u ON u.id = t.unit_id
-          WHERE t.source = 'compliance' AND u.code = ${C.C3} AND t.status = 'resolved'`,
-    )) as unknown[];
+    const rows = await s.sql(
+      `SELECT t.status FROM tickets t JOIN units u ON u.id = t.unit_id
+       WHERE t.source = 'compliance' AND u.code = ? AND t.status = 'resolved'`,
+      C.C3!,
+    );
     expect(rows).toHaveLength(1);
   });
 
@@ -275,7 +285,7 @@ describe('compliance tickets', () => {
     // A compliance ticket for C2's queue machine exists; once a repair ticket is open, it resolves.
     const rep = await head2.post(`/api/v1/assets/${qm.id}/report`, { description: 'Không in được số' });
     expect(rep.status, rep.text).toBe(201);
-    await runJob(s.deps, complianceJob, clock.now(), { force: true });
+    await runComplianceJob();
     const live = await liveCompliance();
     expect(live.filter((t) => t.unit === C.C2).map((t) => reqOf(t.fp))).not.toContain('queue_machine');
   });
@@ -297,9 +307,9 @@ describe('compliance tickets', () => {
     });
     expect(past.status).toBe(422);
     expect(past.body.errors[0].path).toBe('activatedAt');
-    clock.advanceMinutes(8 * 24 * 60);
+    await clock.advanceMinutes(8 * 24 * 60);
     expect((await s.admin.get('/api/v1/equipment-standard')).body.version).toBe(put.body.version);
-    await runJob(s.deps, complianceJob, clock.now(), { force: true });
+    await runComplianceJob();
     const live = await liveCompliance();
     expect(new Set(live.map((t) => reqOf(t.fp)))).toEqual(new Set([cur.requirements[0].id]));
   });
