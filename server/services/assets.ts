@@ -23,9 +23,8 @@ import {
   assetOfDevice,
   assetView,
   assetViews,
-  suppliersByIds,
   unitNamesOf,
-  warrantyState,
+  warrantyNote,
 } from '../db/repos/assets.js';
 import { scopeCondition, underPath, unitByCode, unitById } from '../db/repos/units.js';
 import { assetEvents, assets, devices, peripheralsSeen, suppliers, tickets, units } from '../db/schema.js';
@@ -532,20 +531,6 @@ export async function ensureDeviceAsset(
     { userId: null },
     { checked: true, note: 'tự động khi máy cài tác tử đăng ký' },
   );
-}
-
-/** What a ticket about this asset should say about its warranty (the supplier to call), if in warranty. */
-export async function warrantyNote(db: Db, a: AssetRow, now: Date) {
-  if (warrantyState(a.warrantyUntil, now) !== 'in_warranty') return null;
-  const s = a.supplierId ? (await suppliersByIds(db, [a.supplierId])).get(a.supplierId) : undefined;
-  const who = s ? `${s.name}${s.phone ? `, ĐT ${s.phone}` : ''}${s.email ? `, ${s.email}` : ''}` : null;
-  return {
-    until: a.warrantyUntil!,
-    supplier: s ? { id: s.id, name: s.name, phone: s.phone, email: s.email } : null,
-    text: who
-      ? `Thiết bị còn bảo hành đến ${a.warrantyUntil!.split('-').reverse().join('/')}: liên hệ nhà cung cấp ${who} trước khi sửa.`
-      : `Thiết bị còn bảo hành đến ${a.warrantyUntil!.split('-').reverse().join('/')}: liên hệ nhà cung cấp trước khi sửa.`,
-  };
 }
 
 const KIND_VI: Record<AssetKind, string> = {

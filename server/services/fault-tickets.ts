@@ -9,6 +9,7 @@
  * windows job build on this module; it imports none of them.
  */
 import type { PolicyValues } from '../../shared/schemas/policy.js';
+import { assetOfDevice, warrantyNote } from '../db/repos/assets.js';
 import { CLOSED_STATUSES, type FaultRow } from '../db/repos/faults.js';
 import type { WriteTx } from '../db/store.js';
 import type { AppDeps } from '../deps.js';
@@ -122,6 +123,10 @@ export async function openFault(tx: WriteTx, deps: AppDeps, row: FaultRow, ctx: 
     return;
   }
   const text = faultText(row.check as Check, ctx.subjectLabel, ctx.hostname);
+  // The PC's register entry: its tickets are its repair history, and under warranty the ticket says
+  // whom to call before anyone opens the case.
+  const asset = row.deviceId ? await assetOfDevice(tx, row.deviceId) : undefined;
+  const warranty = asset && row.category === 'hardware' ? await warrantyNote(tx, asset, now) : null;
   const mark = tx.mark();
   try {
     row.ticketId = await openOrJoin(tx, deps, {
@@ -130,8 +135,9 @@ export async function openFault(tx: WriteTx, deps: AppDeps, row: FaultRow, ctx: 
       category: row.category ?? 'hardware',
       severity: row.severity ?? 'major',
       source: 'agent',
+      assetId: asset?.id ?? null,
       title: text.title,
-      description: text.description,
+      description: warranty ? `${text.description}\n\n${warranty.text}` : text.description,
       fingerprint: row.fingerprint,
       evidence: ctx.evidence,
       actor: ctx.actor,

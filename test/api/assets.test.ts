@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUnit, createUser, unique } from '../helpers/factories.js';
 import type { ApiClient } from '../helpers/http.js';
-import { enroll, report, send, useClock } from '../ingest/agents.js';
+import { enroll, report, send, sendEach, useClock } from '../ingest/agents.js';
 import { startTarget, type Target, type TargetClock } from '../targets/index.js';
 
 let s: Target;
@@ -212,5 +212,32 @@ describe('a fault reported from the label', () => {
     expect((await headA.post(`/api/v1/assets/${a.id}/report`, { description: 'hỏng' })).status).toBe(409);
     const rows = await s.sql<{ n: number }>('SELECT count(*) AS n FROM tickets WHERE asset_id = ?', a.id);
     expect(Number(rows[0]!.n)).toBe(0);
+  });
+});
+
+describe('a PC under warranty', () => {
+  it("an agent-detected hardware fault is in the PC's repair history and names the supplier to call", async () => {
+    const agent = await enroll(s.admin, wardA.code, { hostname: 'MOTCUA-BD-07', hardwareId: unique('HW') });
+    const pc = (await s.admin.get(`/api/v1/assets?unit=${wardA.code}&kind=pc&q=MOTCUA-BD-07`)).body.items[0];
+    const sup = await s.admin.post('/api/v1/suppliers', {
+      name: 'Công ty CP Máy tính Hà Nội',
+      phone: '024 0000 5678',
+    });
+    const p = await itA.patch(`/api/v1/assets/${pc.id}`, {
+      warrantyUntil: '2028-06-30',
+      supplierId: sup.body.id,
+      serial: 'PF3X9ABC',
+    });
+    expect(p.status, p.text).toBe(200);
+    for (let i = 0; i < 3; i++) {
+      await clock.advanceMinutes(1);
+      await sendEach(agent, 1, { smart: 'failing' });
+    }
+    const detail = (await itA.get(`/api/v1/assets/${pc.id}`)).body;
+    expect(detail.tickets).toHaveLength(1);
+    const t = (await itA.get(`/api/v1/tickets/${detail.tickets[0].id}`)).body;
+    expect(t.source).toBe('agent');
+    expect(t.description).toContain('Công ty CP Máy tính Hà Nội, ĐT 024 0000 5678');
+    expect(t.description).toContain('30/06/2028');
   });
 });

@@ -107,3 +107,17 @@ export async function assetViews(db: Db, rows: readonly AssetRow[], now: Date): 
 export function assetAtVersion(id: string, version: number) {
   return and(eq(assets.id, id), eq(assets.version, version));
 }
+
+/** What a ticket about this asset should say about its warranty (the supplier to call), if in warranty. */
+export async function warrantyNote(db: Db, a: AssetRow, now: Date) {
+  if (warrantyState(a.warrantyUntil, now) !== 'in_warranty') return null;
+  const s = a.supplierId ? (await suppliersByIds(db, [a.supplierId])).get(a.supplierId) : undefined;
+  const who = s ? `${s.name}${s.phone ? `, ĐT ${s.phone}` : ''}${s.email ? `, ${s.email}` : ''}` : null;
+  return {
+    until: a.warrantyUntil!,
+    supplier: s ? { id: s.id, name: s.name, phone: s.phone, email: s.email } : null,
+    text: who
+      ? `Thiết bị còn bảo hành đến ${a.warrantyUntil!.split('-').reverse().join('/')}: liên hệ nhà cung cấp ${who} trước khi sửa.`
+      : `Thiết bị còn bảo hành đến ${a.warrantyUntil!.split('-').reverse().join('/')}: liên hệ nhà cung cấp trước khi sửa.`,
+  };
+}
