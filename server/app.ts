@@ -11,6 +11,7 @@ import type { AppEnv } from './http/context.js';
 import { ApiError, problemResponse } from './http/problem.js';
 import { agentRoutes } from './routes/agent.js';
 import { assetRoutes, complianceRoutes, equipmentStandardRoutes, supplierRoutes } from './routes/assets.js';
+import { assetIoRoutes, complianceExportRoutes } from './routes/assets-io.js';
 import { authRoutes } from './routes/auth.js';
 import { calendarRoutes } from './routes/calendar.js';
 import { deputyRoutes } from './routes/deputies.js';
@@ -68,9 +69,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   api.route('/devices', deviceRoutes);
   api.route('/maintenance-windows', maintenanceWindowRoutes);
   api.route('/reports', reportRoutes);
+  api.route('/assets', assetIoRoutes); // before assetRoutes: its `/:id` would take `/export`
   api.route('/assets', assetRoutes);
   api.route('/suppliers', supplierRoutes);
   api.route('/equipment-standard', equipmentStandardRoutes);
+  api.route('/compliance', complianceExportRoutes);
   api.route('/compliance', complianceRoutes);
   app.route('/api/v1', api);
   app.route('/', createUiApp()); // keep last: the UI's HTML 404 answers any GET not claimed above

@@ -4,6 +4,7 @@
  */
 import type { Store } from './db/store.js';
 import type { Metrics } from './metrics.js';
+import type { XlsxCodec } from './services/xlsx.js';
 
 export interface Clock {
   now(): Date;
@@ -47,4 +48,9 @@ export interface AppDeps {
   metrics: Metrics;
   /** Resolves the migrations this build expects against what the database has applied. */
   migrationStatus(): Promise<{ applied: number; expected: number }>;
+  /**
+   * Reads and writes XLSX workbooks: set on Node only (exceljs needs Node streams). Without it, the
+   * register's import and exports answer XLSX requests with 415 and keep serving CSV.
+   */
+  xlsx?: XlsxCodec;
 }

@@ -14,6 +14,7 @@ import { startNodeScheduler } from './jobs/node-scheduler.js';
 import { jsonLogger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { bootstrap } from './services/bootstrap.js';
+import { exceljsCodec } from './services/xlsx.js';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
 
@@ -54,6 +55,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     logger,
     metrics: new Metrics(),
     migrationStatus: async () => ({ applied: await appliedMigrationCount(store.writerClient), expected }),
+    xlsx: exceljsCodec,
   };
   const boot = await bootstrap(deps);
   if (boot.created) {

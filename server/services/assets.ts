@@ -159,26 +159,29 @@ function dateOrder(input: { purchasedOn?: string | null; warrantyUntil?: string 
     );
 }
 
+/** What one new asset needs: its unit, the fields, and the note of its first timeline row. */
+export interface NewAsset {
+  unit: UnitRow;
+  input: Omit<AssetCreate, 'unitCode' | 'status'> & { status?: AssetStatus };
+  note?: string;
+}
+
+/** Rows per INSERT: far below SQLite's variable limit (D1's 100-parameter cap is met by the engine). */
+const INSERT_CHUNK = 400;
+
 /**
- * Records one new asset and its first timeline row in `tx` (no permission check: callers do it).
- * Returns the row as it will be committed.
+ * Records new assets and their first timeline rows in `tx` as multi-row INSERTs (an import of 2,000
+ * rows is a handful of statements, which also keeps D1 under its per-request query limit). No
+ * permission or link checks: callers do them.
  */
-export async function insertAsset(
+export async function insertAssets(
   tx: WriteTx,
   deps: AppDeps,
-  unit: UnitRow,
-  input: Omit<AssetCreate, 'unitCode' | 'status'> & { status?: AssetStatus },
+  items: readonly NewAsset[],
   actor: AssetActor,
-  opts: { checked?: boolean; note?: string } = {},
-): Promise<AssetRow> {
+): Promise<AssetRow[]> {
   const now = deps.clock.now();
-  if (!opts.checked) {
-    dateOrder(input);
-    await checkLinks(tx, unit, input);
-    if (input.assetTag && (await assetByTag(tx, input.assetTag))) throw tagTaken(input.assetTag);
-  }
-  const status = input.status ?? 'in_use';
-  const row: AssetRow = {
+  const rows: AssetRow[] = items.map(({ unit, input }) => ({
     id: newId(now.getTime()),
     assetTag: input.assetTag ?? generateTag(input.kind),
     unitId: unit.id,
@@ -192,7 +195,7 @@ export async function insertAsset(
     fundingSource: input.fundingSource || null,
     warrantyUntil: input.warrantyUntil ?? null,
     supplierId: input.supplierId ?? null,
-    status,
+    status: input.status ?? 'in_use',
     statusSince: now,
     deviceId: input.deviceId ?? null,
     peripheralRef: input.peripheralRef ?? null,
@@ -200,21 +203,50 @@ export async function insertAsset(
     createdAt: now,
     updatedAt: now,
     version: 1,
-  };
-  await tx.insert(assets).values(row);
-  await tx.insert(assetEvents).values({
+  }));
+  const events = rows.map((row, i) => ({
     id: newId(now.getTime()),
     assetId: row.id,
     at: now,
-    unitId: unit.id,
+    unitId: row.unitId,
     kind: row.kind,
     fromStatus: null,
-    status,
+    status: row.status,
     actorId: actor.userId,
-    note: opts.note ?? null,
+    note: items[i]!.note ?? null,
     ticketId: null,
-  });
-  return row;
+  }));
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    await tx.insert(assets).values(rows.slice(i, i + INSERT_CHUNK));
+    await tx.insert(assetEvents).values(events.slice(i, i + INSERT_CHUNK));
+  }
+  return rows;
+}
+
+/**
+ * Records one new asset (checking its links and tag unless `checked`) and its first timeline row.
+ * Returns the row as it will be committed.
+ */
+export async function insertAsset(
+  tx: WriteTx,
+  deps: AppDeps,
+  unit: UnitRow,
+  input: NewAsset['input'],
+  actor: AssetActor,
+  opts: { checked?: boolean; note?: string } = {},
+): Promise<AssetRow> {
+  if (!opts.checked) {
+    dateOrder(input);
+    await checkLinks(tx, unit, input);
+    if (input.assetTag && (await assetByTag(tx, input.assetTag))) throw tagTaken(input.assetTag);
+  }
+  const [row] = await insertAssets(
+    tx,
+    deps,
+    [{ unit, input, ...(opts.note ? { note: opts.note } : {}) }],
+    actor,
+  );
+  return row!;
 }
 
 export async function createAsset(deps: AppDeps, p: UserPrincipal, input: AssetCreate): Promise<AssetView> {

@@ -241,3 +241,36 @@ describe('a PC under warranty', () => {
     expect(t.description).toContain('30/06/2028');
   });
 });
+
+describe('importing a register (CSV, every engine)', () => {
+  it('commits 2,000 rows in one write, or nothing when a row is bad', async () => {
+    const header = 'Đơn vị (mã),Loại,Tên thiết bị,Số sê-ri,Giá (VND),Trạng thái';
+    const rows = Array.from(
+      { length: 2000 },
+      (_, i) =>
+        `${wardB.code},Máy quét,Máy quét Canon DR-C225 số ${i + 1},CN-${100000 + i},"8.900.000",Đang dùng`,
+    );
+    const post = (body: string, dryRun: string) =>
+      fetch(`${s.url}/api/v1/assets/import?dryRun=${dryRun}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${s.admin.token}`, 'content-type': 'text/csv' },
+        body,
+      });
+    const count = async () =>
+      Number(
+        (await s.sql<{ n: number }>('SELECT count(*) AS n FROM assets WHERE serial LIKE ?', 'CN-%'))[0]!.n,
+      );
+    const bad = await post(
+      `\uFEFF${[header, ...rows.slice(0, 9), `${wardB.code},Lò vi sóng,X,,0,Đang dùng`].join('\n')}`,
+      '0',
+    );
+    expect(bad.status).toBe(422);
+    const problem = await bad.json();
+    expect(problem.errors).toEqual([expect.objectContaining({ line: 11, column: 'Loại' })]);
+    expect(await count()).toBe(0);
+    const ok = await post(`\uFEFF${[header, ...rows].join('\n')}`, '0');
+    expect(ok.status, await ok.clone().text()).toBe(200);
+    expect(await ok.json()).toMatchObject({ rows: 2000, created: 2000, errors: [] });
+    expect(await count()).toBe(2000);
+  });
+});
