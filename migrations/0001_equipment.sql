@@ -6,6 +6,7 @@ CREATE TABLE `asset_events` (
 	`kind` text NOT NULL,
 	`from_status` text,
 	`status` text NOT NULL,
+	`status_since` integer NOT NULL,
 	`actor_id` text,
 	`note` text,
 	`ticket_id` text
@@ -40,7 +41,7 @@ CREATE TABLE `assets` (
 CREATE UNIQUE INDEX `assets_tag_nocase` ON `assets` ("asset_tag" COLLATE NOCASE);--> statement-breakpoint
 CREATE UNIQUE INDEX `assets_device` ON `assets` (`device_id`) WHERE "assets"."device_id" IS NOT NULL;--> statement-breakpoint
 CREATE UNIQUE INDEX `assets_peripheral` ON `assets` (`peripheral_ref`) WHERE "assets"."peripheral_ref" IS NOT NULL;--> statement-breakpoint
-CREATE INDEX `assets_unit_kind_status` ON `assets` (`unit_id`,`kind`,`status`);--> statement-breakpoint
+CREATE INDEX `assets_unit_kind_status` ON `assets` (`unit_id`,`kind`,`status`,`status_since`,`device_id`);--> statement-breakpoint
 CREATE INDEX `assets_status_kind` ON `assets` (`status`,`kind`,`status_since`);--> statement-breakpoint
 CREATE TABLE `equipment_standards` (
 	`version` integer PRIMARY KEY NOT NULL,
@@ -74,7 +75,7 @@ CREATE INDEX `tickets_asset` ON `tickets` (`asset_id`,`created_at`);--> statemen
 INSERT INTO `assets` (`id`, `asset_tag`, `unit_id`, `kind`, `name`, `status`, `status_since`, `device_id`, `created_at`, `updated_at`)
 SELECT 'as' || `id`, 'PC-' || `id`, `unit_id`, 'pc', `hostname`, 'in_use', `enrolled_at`, `id`, `enrolled_at`, `enrolled_at`
 FROM `devices` WHERE `revoked_at` IS NULL;--> statement-breakpoint
-INSERT INTO `asset_events` (`id`, `asset_id`, `at`, `unit_id`, `kind`, `from_status`, `status`, `note`)
-SELECT 'ae' || `id`, `id`, `created_at`, `unit_id`, `kind`, NULL, `status`, 'agent' FROM `assets`;--> statement-breakpoint
+INSERT INTO `asset_events` (`id`, `asset_id`, `at`, `unit_id`, `kind`, `from_status`, `status`, `status_since`, `note`)
+SELECT 'ae' || `id`, `id`, `created_at`, `unit_id`, `kind`, NULL, `status`, `status_since`, 'agent' FROM `assets`;--> statement-breakpoint
 INSERT INTO `unit_facts` (`unit_id`, `at`, `area_m2`, `officers`, `digitizing_officers`)
 SELECT `id`, `created_at`, `area_m2`, `officers`, `digitizing_officers` FROM `units`;

@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { jsonLogger } from '../../server/logger.js';
 import { type RunningServer, startServer } from '../../server/start.js';
 import { detectLang, type Lang } from '../i18n.js';
+import { registerEquipment } from './demo-equipment.js';
 import { type Fleet, startFleet, type VirtualAgent } from './fleet.js';
 import { districtCode, type HanoiUnit, loadHanoiUnits, pickUnits } from './hanoi-units.js';
 
@@ -300,6 +301,9 @@ export async function runDemo(o: DemoOptions): Promise<RunningDemo> {
     minDeliveryMs: 0,
   });
 
+  // ---- the equipment register and the standard (the fleet's PCs are in it already) ------------------
+  const equipment = await registerEquipment(admin, units, { pcs: o.pcs, lang: o.lang, url: server.url });
+
   // ---- narration ---------------------------------------------------------------------------------
   const t0 = Date.now();
   const stamp = () => {
@@ -311,6 +315,7 @@ export async function runDemo(o: DemoOptions): Promise<RunningDemo> {
   say(T.accounts[o.lang]);
   for (const a of accounts)
     say(`  ${a.username.padEnd(20)} ${a.password.padEnd(14)} ${a.role.padEnd(10)} @ ${a.unit}`);
+  for (const line of equipment.lines) say(line);
   say(T.watch[o.lang]);
 
   const timers: NodeJS.Timeout[] = [];

@@ -570,8 +570,8 @@ export const assets = sqliteTable(
     uniqueIndex('assets_tag_nocase').on(sql`${t.assetTag} COLLATE NOCASE`),
     uniqueIndex('assets_device').on(t.deviceId).where(sql`${t.deviceId} IS NOT NULL`),
     uniqueIndex('assets_peripheral').on(t.peripheralRef).where(sql`${t.peripheralRef} IS NOT NULL`),
-    // Compliance "now": in-use counts per unit and kind, read from the index alone.
-    index('assets_unit_kind_status').on(t.unitId, t.kind, t.status),
+    // Compliance "now": counts per unit and kind, read from this covering index alone.
+    index('assets_unit_kind_status').on(t.unitId, t.kind, t.status, t.statusSince, t.deviceId),
     index('assets_status_kind').on(t.status, t.kind, t.statusSince),
   ],
 );
@@ -591,6 +591,8 @@ export const assetEvents = sqliteTable(
     kind: text('kind').notNull(),
     fromStatus: text('from_status'),
     status: text('status').notNull(),
+    /** Since when the asset has been in `status` (a move keeps it): "broken for N days" at a past date. */
+    statusSince: ts('status_since').notNull(),
     actorId: text('actor_id'),
     note: text('note'),
     ticketId: text('ticket_id'),

@@ -34,6 +34,7 @@ export async function changeAssetStatus(
     kind: a.kind,
     fromStatus: a.status,
     status: to,
+    statusSince: now,
     actorId: by.actorId,
     note: by.note ?? null,
     ticketId: by.ticketId ?? null,

@@ -265,7 +265,7 @@ describe('importing a register (CSV, every engine)', () => {
       '0',
     );
     expect(bad.status).toBe(422);
-    const problem = await bad.json();
+    const problem = (await bad.json()) as { errors: unknown[] };
     expect(problem.errors).toEqual([expect.objectContaining({ line: 11, column: 'Loại' })]);
     expect(await count()).toBe(0);
     const ok = await post(`\uFEFF${[header, ...rows].join('\n')}`, '0');

@@ -314,3 +314,37 @@ describe('compliance tickets', () => {
     expect(new Set(live.map((t) => reqOf(t.fp)))).toEqual(new Set([cur.requirements[0].id]));
   });
 });
+
+describe('broken equipment', () => {
+  it('is counted over counter units only, and a move keeps how long it has been broken', async () => {
+    const brokenNow = async (at?: string) =>
+      (await s.admin.get(`/api/v1/compliance?unit=HN${at ? `&at=${encodeURIComponent(at)}` : ''}`)).body
+        .broken as {
+        kind: string;
+        count: number;
+        brokenSince: string;
+      }[];
+    const before = await brokenNow();
+    // Equipment of the city's own office is not a counter's.
+    expect(
+      (
+        await s.admin.post('/api/v1/assets', {
+          unitCode: 'HN',
+          kind: 'pc',
+          name: 'Máy chủ',
+          status: 'broken',
+        })
+      ).status,
+    ).toBe(201);
+    expect(await brokenNow()).toEqual(before);
+    const pc = (await s.admin.get(`/api/v1/assets?unit=${C.C2}&kind=pc&status=broken`)).body.items[0];
+    const since = before.find((b) => b.kind === 'pc')!.brokenSince;
+    expect(since).toBe(pc.statusSince);
+    await clock.advanceMinutes(3 * 24 * 60);
+    expect((await s.admin.patch(`/api/v1/assets/${pc.id}`, { unitCode: C.C1 })).status).toBe(200);
+    await clock.advanceMinutes(1);
+    const past = await brokenNow(new Date(clock.now().getTime() - 1000).toISOString());
+    expect(past.find((b) => b.kind === 'pc')!.brokenSince).toBe(since);
+    expect((await brokenNow()).find((b) => b.kind === 'pc')!.brokenSince).toBe(since);
+  });
+});
