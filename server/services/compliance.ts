@@ -16,6 +16,7 @@ import type { AppDeps } from '../deps.js';
 import { type CheckResult, evaluate, type KindCounts, type UnitFigures } from '../domain/compliance.js';
 import { grantsFor } from '../domain/scope.js';
 import { fail } from '../errors.js';
+import { loadCalendar } from './calendar.js';
 import { standardAt } from './equipment-standard.js';
 import { activeMatrix } from './matrix-active.js';
 import type { UserPrincipal } from './principal.js';
@@ -224,7 +225,7 @@ export function complianceFingerprint(unitId: string, requirementId: string): st
 }
 
 /** Tickets opened and resolved per write: bounded, so a first run over a city is many small commits. */
-const BATCH = 25;
+const BATCH = 100;
 
 export interface ComplianceTicketsResult {
   opened: number;
@@ -294,7 +295,9 @@ export async function runComplianceTickets(
     opened += await deps.store.write(
       async (tx) => {
         let n = 0;
+        // Routing and the calendar once per write, not per ticket (a city's first run opens thousands).
         const routing = await routingContext(tx);
+        const calendar = await loadCalendar(tx, routing.rootId);
         for (const [fp, w] of chunk) {
           if (await openTicketFor(tx, fp)) continue; // another run opened it meanwhile
           const need = w.result.need;
@@ -319,7 +322,7 @@ export async function runComplianceTickets(
               },
               actor: COMPLIANCE_ACTOR,
             },
-            { routing },
+            { routing, calendar },
           );
           n++;
         }
