@@ -279,6 +279,8 @@ export async function unitViews(db: Db, rows: UnitRow[]): Promise<UnitView[]> {
 export interface ArchiveBlockers {
   subUnits: number;
   devices: number;
+  /** Equipment in the register (not retired) that is not an agent's PC: move or retire it first. */
+  assets: number;
   liveTickets: number;
   pendingApprovals: number;
   roleGrants: number;
@@ -291,6 +293,7 @@ function blockerQueries(unitId: string, now: Date): Record<keyof ArchiveBlockers
   return {
     subUnits: sql`SELECT 1 FROM units AS c WHERE c.parent_id = ${unitId} AND c.archived_at IS NULL`,
     devices: sql`SELECT 1 FROM devices AS d WHERE d.unit_id = ${unitId} AND d.revoked_at IS NULL`,
+    assets: sql`SELECT 1 FROM assets AS a WHERE a.unit_id = ${unitId} AND a.status <> 'retired' AND a.device_id IS NULL`,
     liveTickets: sql`SELECT 1 FROM tickets AS t WHERE (t.unit_id = ${unitId} OR t.handler_unit_id = ${unitId}) AND t.status ${live}`,
     pendingApprovals: sql`SELECT 1 FROM approval_steps AS a JOIN tickets AS t ON t.id = a.ticket_id WHERE a.unit_id = ${unitId} AND a.decision IS NULL AND t.status ${live}`,
     roleGrants: sql`SELECT 1 FROM role_grants AS r WHERE r.unit_id = ${unitId}`,
@@ -327,6 +330,11 @@ function blockerList(b: ArchiveBlockers): { vi: string; en: string } {
     });
   if (b.devices)
     parts.push({ vi: `${b.devices} máy trạm chưa thu hồi`, en: `${b.devices} device(s) not revoked` });
+  if (b.assets)
+    parts.push({
+      vi: `${b.assets} thiết bị trong sổ chưa chuyển đi hoặc thanh lý`,
+      en: `${b.assets} registered asset(s) not moved or retired`,
+    });
   if (b.liveTickets)
     parts.push({
       vi: `${b.liveTickets} phiếu sự cố chưa giải quyết`,

@@ -4,6 +4,7 @@
  */
 import { Hono } from 'hono';
 import { compress } from 'hono/compress';
+import { equipmentAssetRoutes } from './assets/equipment.js';
 import { assetRoutes } from './assets/index.js';
 import { notFoundPage, uiErrorHandler } from './errors.js';
 import { isUiPath, uiContext } from './middleware.js';
@@ -14,7 +15,10 @@ import { userPages } from './routes/admin-users.js';
 import { approvalPages } from './routes/approvals.js';
 import { authPages } from './routes/auth.js';
 import { calendarPages } from './routes/calendar.js';
+import { compliancePages } from './routes/compliance.js';
 import { deputyPages } from './routes/deputies.js';
+import { equipmentPages } from './routes/equipment.js';
+import { faultReportPages } from './routes/equipment-report.js';
 import { fleetPages } from './routes/fleet.js';
 import { homePages } from './routes/home.js';
 import { matrixPages } from './routes/matrix.js';
@@ -32,6 +36,7 @@ export function createUiApp(): Hono<UiEnv> {
   ui.use('*', async (c, next) => (isUiPath(c.req.path) ? gzip(c, next) : next()));
   ui.use('*', uiContext());
   ui.use('*', forcePasswordChange());
+  ui.route('/', equipmentAssetRoutes); // its two files, then the app's
   ui.route('/', assetRoutes);
   ui.route('/', authPages);
   ui.route('/', accountPages);
@@ -48,6 +53,11 @@ export function createUiApp(): Hono<UiEnv> {
   ui.route('/', fleetPages);
   ui.route('/', policyPages);
   ui.route('/', reportPages);
+  // The equipment register: compliance and the standard first (`/equipment/:id` would take
+  // `/equipment/standard`), then the register, then the scan-to-report form `/r/:tag`.
+  ui.route('/', compliancePages);
+  ui.route('/', equipmentPages);
+  ui.route('/', faultReportPages);
   ui.get('*', (c, next) =>
     isUiPath(c.req.path) && !c.req.path.startsWith('/assets/') ? notFoundPage(c) : next(),
   );

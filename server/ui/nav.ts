@@ -40,6 +40,15 @@ export const MAIN_NAV: readonly NavEntry[] = [
     ready: true,
   },
   { key: 'fleet', href: '/fleet', prefix: '/fleet', anyOf: ['device.read'], ready: true },
+  // The equipment register, with compliance, the standard, suppliers and the scan-to-report form.
+  {
+    key: 'equipment',
+    href: '/equipment',
+    prefix: '/equipment',
+    also: ['/compliance', '/r'],
+    anyOf: ['asset.read'],
+    ready: true,
+  },
   { key: 'matrix', href: '/matrix', prefix: '/matrix', anyOf: ['matrix.read'], ready: true },
   { key: 'reports', href: '/reports', prefix: '/reports', anyOf: ['report.read'], ready: true },
   {

@@ -74,11 +74,24 @@ describe('POST /units/:code/archive', () => {
       title: 'Máy in quầy 2 kẹt giấy',
     });
     expect(t.status, t.text).toBe(201);
+    const copier = await s.admin.post('/api/v1/assets', {
+      unitCode: ward.code,
+      kind: 'photocopier',
+      name: 'Máy photocopy Canon iR 2625',
+    });
+    expect(copier.status, copier.text).toBe(201);
 
     await expectNothingWritten(s.deps, async () => {
       const r = await archive(ward.code);
       expect(r.status).toBe(409);
-      expect(r.body.blockers).toMatchObject({ devices: 1, liveTickets: 1, roleGrants: 2, subUnits: 0 });
+      expect(r.body.blockers).toMatchObject({
+        devices: 1,
+        assets: 1,
+        liveTickets: 1,
+        roleGrants: 2,
+        subUnits: 0,
+      });
+      expect(r.body.detail).toMatch(/1 thiết bị trong sổ chưa chuyển đi hoặc thanh lý/);
       expect(r.body.detail).toMatch(/1 máy trạm chưa thu hồi/);
       expect(r.body.detail).toMatch(/1 phiếu sự cố chưa giải quyết/);
       expect(r.body.detail).toMatch(/2 vai trò đang giao/);
@@ -94,6 +107,7 @@ describe('POST /units/:code/archive', () => {
 
     // Clear each blocker through the API; then it goes.
     expect((await s.admin.post(`/api/v1/devices/${agent.deviceId}/revoke`)).status).toBe(200);
+    expect((await s.admin.patch(`/api/v1/assets/${copier.body.id}`, { status: 'retired' })).status).toBe(200);
     const act = (action: string, extra = {}) =>
       it1.post(`/api/v1/tickets/${t.body.id}/actions`, { action, ...extra });
     expect((await act('acknowledge')).status).toBe(200);

@@ -151,7 +151,7 @@ describe('the matrix editor', () => {
     json.rules = json.rules.filter((r) => r.id !== 'commune-critical-b0');
     await admin.page.fill('#matrix-json', JSON.stringify(json, null, 2));
     expect(await submit(admin.page, 'button[name=op][value=save]')).toBe(422);
-    expect(await admin.page.locator('.form-summary').first().textContent()).toContain('5 ô thiếu quy tắc');
+    expect(await admin.page.locator('.form-summary').first().textContent()).toContain('6 ô thiếu quy tắc');
     const cell = admin.page.locator(
       'td.mcell-gap[data-level=commune][data-category=network][data-severity=critical][data-band="0"]',
     );

@@ -92,7 +92,9 @@ describe('the matrix editor', () => {
         ),
       ].map((m) => `${m[1]}|${m[2]}|${m[3]}|${m[4]}`);
       expect(gaps.sort(), op).toEqual(
-        ['equipment', 'hardware', 'network', 'peripheral', 'software', 'upstream'].map((c) => `commune|${c}|minor|1`),
+        ['equipment', 'hardware', 'network', 'peripheral', 'software', 'upstream'].map(
+          (c) => `commune|${c}|minor|1`,
+        ),
       );
       expect(text).toContain('Xã/Phường · Phần cứng · Thấp · Khoảng 1');
       // What was typed stays in the editor.

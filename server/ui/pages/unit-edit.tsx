@@ -95,6 +95,7 @@ export function UnitEditPage(props: {
 const BLOCKER_ORDER: (keyof ArchiveBlockers)[] = [
   'subUnits',
   'devices',
+  'assets',
   'liveTickets',
   'pendingApprovals',
   'roleGrants',
