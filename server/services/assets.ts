@@ -44,7 +44,7 @@ import { unitForCaller } from './units.js';
 type UnitRow = NonNullable<Awaited<ReturnType<typeof unitById>>>;
 
 /** Label prefixes in Vietnamese (máy tính, máy quét, …): a tag says what it is at a glance. */
-const TAG_PREFIX: Record<AssetKind, string> = {
+export const TAG_PREFIX: Record<AssetKind, string> = {
   pc: 'MT',
   scanner: 'MQ',
   printer: 'MI',

@@ -23,6 +23,7 @@ import { unitByCode } from '../../../server/db/repos/units.js';
 import { assetEvents, assets, devices, meta, unitFacts, units } from '../../../server/db/schema.js';
 import { DEFAULT_STANDARD } from '../../../server/domain/equipment-standard.js';
 import { newId } from '../../../server/security/crypto.js';
+import { TAG_PREFIX } from '../../../server/services/assets.js';
 import { authenticate } from '../../../server/services/auth.js';
 import {
   complianceFigures,
@@ -91,20 +92,7 @@ const MODELS: Record<AssetKind, [string, string][]> = {
   ups: [['Santak', 'Blazer 1000 Pro']],
   other: [['', 'Thiết bị khác']],
 };
-const TAG: Record<AssetKind, string> = {
-  pc: 'MT',
-  scanner: 'MQ',
-  printer: 'MI',
-  photocopier: 'PT',
-  queue_machine: 'STT',
-  rating_device: 'DG',
-  citizen_lookup: 'TC',
-  display: 'MH',
-  card_reader: 'DT',
-  network: 'MG',
-  ups: 'UPS',
-  other: 'TB',
-};
+const TAG = TAG_PREFIX;
 /** What fills the register beyond the standard's kinds, by weight. */
 const EXTRAS: [AssetKind, number][] = [
   ['printer', 45],
