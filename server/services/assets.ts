@@ -30,6 +30,7 @@ import { scopeCondition, underPath, unitByCode, unitById } from '../db/repos/uni
 import { assetEvents, assets, devices, peripheralsSeen, suppliers, tickets, units } from '../db/schema.js';
 import type { Db, WriteTx } from '../db/write-model.js';
 import type { AppDeps } from '../deps.js';
+import { ASSET_KIND_LABELS } from '../domain/asset-kinds.js';
 import { allowed, scopeOf } from '../domain/scope.js';
 import { fail } from '../errors.js';
 import { decodeCursor, encodeCursor } from '../http/pagination.js';
@@ -567,21 +568,7 @@ export async function ensureDeviceAsset(
   );
 }
 
-const KIND_VI: Record<AssetKind, string> = {
-  pc: 'Máy tính',
-  scanner: 'Máy quét',
-  printer: 'Máy in',
-  photocopier: 'Máy photocopy',
-  queue_machine: 'Máy lấy số thứ tự',
-  rating_device: 'Thiết bị đánh giá hài lòng',
-  citizen_lookup: 'Máy tra cứu',
-  display: 'Màn hình',
-  card_reader: 'Đầu đọc thẻ',
-  network: 'Thiết bị mạng',
-  ups: 'Bộ lưu điện',
-  other: 'Thiết bị',
-};
-export const kindLabelVi = (k: string) => KIND_VI[k as AssetKind] ?? k;
+export const kindLabelVi = (k: string) => ASSET_KIND_LABELS.vi[k as AssetKind] ?? k;
 
 /**
  * A fault reported at the counter (a scanned label): one manual ticket linked to the asset, the asset

@@ -1,5 +1,6 @@
 /** English: the second language. Typed as `Dict`, so it must have exactly the keys of vi.ts. */
 
+import { ASSET_KIND_LABELS } from '../../domain/asset-kinds.js';
 import { slaReportDefinitionsIn } from '../../domain/sla-report-definitions.js';
 import type { Dict } from './vi.js';
 
@@ -1339,20 +1340,7 @@ export const en: Dict = {
     activationPast: 'The activation date cannot be in the past.',
   },
 
-  assetKind: {
-    pc: 'PC',
-    scanner: 'Scanner',
-    printer: 'Printer',
-    photocopier: 'Photocopier',
-    queue_machine: 'Queue ticket machine',
-    rating_device: 'Satisfaction rating device',
-    citizen_lookup: 'Information kiosk',
-    display: 'Display',
-    card_reader: 'ID card reader',
-    network: 'Network device',
-    ups: 'UPS',
-    other: 'Other equipment',
-  },
+  assetKind: ASSET_KIND_LABELS.en,
 
   assetKindNoun: {
     pc: 'PCs',

@@ -12,6 +12,7 @@ import type {
   Role,
   TicketStatus,
 } from '../../../shared/enums.js';
+import { ASSET_KIND_LABELS } from '../../domain/asset-kinds.js';
 import { slaReportDefinitionsIn } from '../../domain/sla-report-definitions.js';
 
 export const vi = {
@@ -1366,20 +1367,7 @@ export const vi = {
     activationPast: 'Ngày áp dụng không được ở quá khứ.',
   },
 
-  assetKind: {
-    pc: 'Máy tính',
-    scanner: 'Máy quét',
-    printer: 'Máy in',
-    photocopier: 'Máy photocopy',
-    queue_machine: 'Máy lấy số thứ tự',
-    rating_device: 'Thiết bị đánh giá mức độ hài lòng',
-    citizen_lookup: 'Máy tra cứu thủ tục',
-    display: 'Màn hình',
-    card_reader: 'Đầu đọc thẻ CCCD',
-    network: 'Thiết bị mạng',
-    ups: 'Bộ lưu điện (UPS)',
-    other: 'Thiết bị khác',
-  } satisfies Record<AssetKind, string>,
+  assetKind: ASSET_KIND_LABELS.vi,
 
   /** The same kinds as nouns inside a sentence (“chưa có máy photocopy”). */
   assetKindNoun: {
