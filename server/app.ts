@@ -19,6 +19,7 @@ import { deviceRoutes } from './routes/devices.js';
 import { maintenanceWindowRoutes } from './routes/maintenance-windows.js';
 import { matrixRoutes } from './routes/matrix.js';
 import { notificationRoutes } from './routes/notifications.js';
+import { apiDocsPage, openApiRoutes } from './routes/openapi.js';
 import { opsRoutes } from './routes/ops.js';
 import { policyRoutes } from './routes/policy.js';
 import { reportRoutes } from './routes/reports.js';
@@ -75,7 +76,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   api.route('/equipment-standard', equipmentStandardRoutes);
   api.route('/compliance', complianceExportRoutes);
   api.route('/compliance', complianceRoutes);
+  api.route('/', openApiRoutes);
   app.route('/api/v1', api);
+  app.route('/', apiDocsPage);
   app.route('/', createUiApp()); // keep last: the UI's HTML 404 answers any GET not claimed above
 
   const methodsOf = apiMethods(api);

@@ -24,12 +24,12 @@ import {
 } from '../services/asset-io.js';
 
 /** CSV unless asked otherwise: it works on every runtime (XLSX needs the Node server's codec). */
-const zFormat = z.enum(['csv', 'xlsx']).default('csv');
+export const zFormat = z.enum(['csv', 'xlsx']).default('csv');
 
-const zExportQuery = zAssetListQuery.pick({ unit: true, kind: true, status: true, q: true }).extend({
+export const zExportQuery = zAssetListQuery.pick({ unit: true, kind: true, status: true, q: true }).extend({
   format: zFormat,
 });
-const zComplianceExportQuery = zComplianceQuery.extend({ format: zFormat });
+export const zComplianceExportQuery = zComplianceQuery.extend({ format: zFormat });
 
 /** `dryRun=1|0` is required: an import must say whether it is a rehearsal (400 otherwise). */
 function dryRunOf(c: Context<AppEnv>): boolean {

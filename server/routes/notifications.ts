@@ -6,12 +6,12 @@ import { type AppEnv, requireUser } from '../http/context.js';
 import { jsonBody, queryOf } from '../http/validate.js';
 import { listNotifications, markRead } from '../services/notifications.js';
 
-const zQuery = z.object({
+export const zNotificationQuery = z.object({
   unread: z.enum(['0', '1', 'true', 'false']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(512).optional(),
 });
-const zMarkRead = z.union([
+export const zMarkRead = z.union([
   z.object({ ids: z.array(zId).min(1).max(500) }),
   z.object({ all: z.literal(true) }),
 ]);
@@ -19,7 +19,7 @@ const zMarkRead = z.union([
 export const notificationRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const p = requireUser(c);
-    const q = queryOf(c, zQuery);
+    const q = queryOf(c, zNotificationQuery);
     return c.json(
       await listNotifications(c.get('deps').store.read, p.userId, {
         unread: q.unread === '1' || q.unread === 'true',

@@ -1,3 +1,4 @@
+export * from './accounts.js';
 export * from './agent.js';
 export * from './assets.js';
 export * from './auth.js';
