@@ -2,7 +2,8 @@
  * createApp(deps) → the Hono app, identical on Node, on Workers and in tests; only the deps differ.
  * One sub-app per resource under /api/v1, one error path (problem+json), no `node:` imports.
  */
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
+import { matchedRoutes } from 'hono/route';
 import { TrieRouter } from 'hono/router/trie-router';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppDeps } from './deps.js';
@@ -37,6 +38,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('*', async (c, next) => {
     c.set('deps', deps);
     c.set('requestId', c.req.header('x-request-id')?.slice(0, 64) || newId());
+    const t0 = performance.now();
     await next();
     // Set on the response's own headers: `c.header()` after the handler would rebuild the Response
     // around a stream body, which on @hono/node-server costs a full web-stream round trip per request.
@@ -44,6 +46,15 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     deps.metrics.httpRequests.inc({
       group: routeGroup(new URL(c.req.url).pathname),
       code: `${Math.floor(c.res.status / 100)}xx`,
+    });
+    // The access log: the route's pattern (never ids or query strings), the outcome, who, how long.
+    deps.logger.info('request', {
+      method: c.req.method,
+      route: routeOf(c),
+      status: c.res.status,
+      ms: Math.round((performance.now() - t0) * 10) / 10,
+      requestId: c.get('requestId'),
+      user: c.get('principal')?.username,
     });
   });
   app.use('*', secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
@@ -167,4 +178,13 @@ function apiMethods(api: Hono<AppEnv>): (path: string) => string[] {
   const router = new TrieRouter<true>();
   for (const r of api.routes) if (r.method !== 'ALL') router.add(r.method, r.path, true);
   return (path) => METHODS.filter((m) => router.match(m, path)[0].length > 0);
+}
+
+/**
+ * The pattern of the route that answered (the first registered one for this method that is not a
+ * catch-all), for the access log: `/api/v1/tickets/:id`, never the ids themselves.
+ */
+function routeOf(c: Context<AppEnv>): string {
+  const m = c.req.method === 'HEAD' ? 'GET' : c.req.method;
+  return matchedRoutes(c).find((r) => r.method === m && !r.path.endsWith('*'))?.path ?? '*';
 }

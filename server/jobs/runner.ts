@@ -98,7 +98,9 @@ export async function runJob(deps: AppDeps, job: Job, now: Date, opts: RunOption
   try {
     const result = await job.run(deps, now);
     await release(deps, job, holder, null);
-    return { name: job.name, ran: true, result, ms: performance.now() - t0 };
+    const ms = performance.now() - t0;
+    deps.logger.info('job ran', { job: job.name, ms: Math.round(ms), summary: result.summary });
+    return { name: job.name, ran: true, result, ms };
   } catch (e) {
     const error = e instanceof Error ? e.message : String(e);
     deps.logger.error('job failed', { job: job.name, error });
