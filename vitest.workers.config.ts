@@ -13,6 +13,7 @@ export const BOTH_TARGETS = [
   'test/tickets/jobs.test.ts',
   'test/detection/faults.test.ts',
   'test/detection/grouping.test.ts',
+  'test/detection/silence-again.test.ts',
   'test/api/assets.test.ts',
   'test/api/compliance.test.ts',
 ];

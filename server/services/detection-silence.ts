@@ -1,10 +1,16 @@
 /**
  * Agent silence (no report for 3 × intervalSec) and site-down grouping, run by the scheduler.
  *
- * Grace after an outage of the server itself: if this job has not run for a while (the server or its
- * scheduler was down), silence is measured from the moment it runs again, not from each device's last
- * report — otherwise a restart after an hour would declare every agent silent at once. The job's
- * last run and the grace start are kept in the `meta` table, so this holds across server processes.
+ * Grace after an outage of the server itself: if this job has not run for longer than
+ * `SCHEDULER_GAP_MS` (the server or its scheduler was down), no device is called silent until 3 intervals plus
+ * the agents' longest retry backoff have passed since the server came back — agents that failed to
+ * deliver during the outage are backing off and return on their own; the server must not blame them
+ * for its own absence (a short outage once opened a "site offline" ticket per unit). The job's last
+ * run and the grace start are kept in the `meta` table, so this holds across server processes and on
+ * Workers.
+ *
+ * A silence that ends and comes back is a returning fault: its row (kept `ok` with its ticket after
+ * the auto-resolve) opens again through `openFault`, which reopens the ticket within 24 h.
  *
  * One write (ADR 0203): fault rows through the write's fault unit of work, tickets through
  * ticket-core; each device whose silence this run decides is guarded on the last-seen time it read,
@@ -23,8 +29,19 @@ import { openFault, SYSTEM } from './fault-tickets.js';
 import { devicePolicy } from './policy.js';
 import { deviceInWindow, unitInWindow } from './windows.js';
 
-/** A gap between two runs longer than this means the scheduler (or the server) was down. */
-export const SCHEDULER_GAP_MS = 5 * 60_000;
+/**
+ * A gap between two runs longer than this means the scheduler or the server was down. About one
+ * (default, 60 s) agent interval beyond the scheduler's own cadence — 15 s on Node, once a minute on
+ * Workers' cron, up to 2 min when runs are slow — since a grace granted at every run would mean no
+ * device is ever called silent. A 3-minute outage is well past it.
+ */
+export const SCHEDULER_GAP_MS = 150_000;
+
+/**
+ * The agents' longest retry backoff (agent/net/backoff.ts `DEFAULT_BACKOFF.maxMs`; the server does
+ * not import the agent). After an outage every device gets 3 intervals plus this before silence.
+ */
+export const AGENT_MAX_BACKOFF_MS = 5 * 60_000;
 
 const LAST_RUN = 'silence.last_run_at';
 const GRACE_FROM = 'silence.grace_from';
@@ -37,12 +54,17 @@ async function setMeta(tx: WriteTx, key: string, value: string): Promise<void> {
   await tx.insert(meta).values({ key, value }).onConflictDoUpdate({ target: meta.key, set: { value } });
 }
 
-/** The instant silence is measured from at the earliest, updating the job's bookkeeping. */
+/**
+ * The instant silence is measured from at the earliest, updating the job's bookkeeping: after a gap
+ * longer than `SCHEDULER_GAP_MS` since the last run (server or scheduler down), the server's return plus the
+ * agents' longest backoff; on the very first run (a new installation: no agent has been failing
+ * against it), that run.
+ */
 async function graceFrom(tx: WriteTx, now: Date): Promise<number> {
   const last = await getMeta(tx, LAST_RUN);
   let grace = Number((await getMeta(tx, GRACE_FROM)) ?? 0);
   if (!last || now.getTime() - Date.parse(last) > SCHEDULER_GAP_MS) {
-    grace = now.getTime();
+    grace = now.getTime() + (last ? AGENT_MAX_BACKOFF_MS : 0);
     await setMeta(tx, GRACE_FROM, String(grace));
   }
   await setMeta(tx, LAST_RUN, now.toISOString());
@@ -112,6 +134,8 @@ export async function runSilenceCheck(deps: AppDeps, now: Date): Promise<Silence
 
       /** Devices whose silence this run decided something about. */
       const decided = new Set<string>();
+      /** Devices this run found newly silent (no row, or a row back to `ok`): their silence (re)opens. */
+      const began = new Set<string>();
       for (const [unitId, list] of byUnit) {
         const silentRows: FaultRow[] = [];
         for (const { d, silent } of list) {
@@ -152,6 +176,7 @@ export async function runSilenceCheck(deps: AppDeps, now: Date): Promise<Silence
               });
             rows.set(d.id, row);
             decided.add(d.id);
+            began.add(d.id);
           }
           silentRows.push(row);
         }
@@ -175,7 +200,11 @@ export async function runSilenceCheck(deps: AppDeps, now: Date): Promise<Silence
           for (const r of silentRows) decided.add(r.deviceId!);
         }
         for (const row of silentRows) {
-          if (row.parentTicketId || row.ticketId) continue;
+          if (row.parentTicketId) continue; // under a site ticket
+          // A ticket of this silence is already there; a ticket from an earlier silence (kept on the
+          // row after it auto-resolved) is the returning fault's: openFault reopens it within 24 h,
+          // or opens a new one after that.
+          if (row.ticketId && !began.has(row.deviceId!)) continue;
           if (info.get(row.deviceId!)!.inWindow) continue;
           const interval = info.get(row.deviceId!)!.intervalSec;
           // A child detached from a recovered site waits 3 more intervals before its own ticket.
