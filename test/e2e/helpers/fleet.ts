@@ -169,9 +169,11 @@ export async function seedFleet(s: TestServer, w: World, clock: ManualClock): Pr
   if (win.status !== 201) throw new Error(`window: ${win.status} ${win.text}`);
 
   // The scheduler runs every few minutes; everyone but BD-04 keeps reporting, so BD-04 falls silent.
+  // It runs at least every 2 minutes here: a longer gap reads as a server outage, which grants grace.
   await runSilenceCheck(s.deps, now);
   for (const step of [4, 8]) {
-    const later = clock.advanceMinutes(4);
+    await runSilenceCheck(s.deps, clock.advanceMinutes(2));
+    const later = clock.advanceMinutes(2);
     for (const pc of [healthy, hostile, nh1, inMaintenance, ...others])
       await sendReadings(pc, [{ at: later }]);
     await sendReadings(diskLow, [{ at: later, freePct: 3 }]);
